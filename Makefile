@@ -1,0 +1,46 @@
+# The two set-up commands: `make serve` (index corpus/ and serve it) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX ?= instance/index
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CORPUS_FILES := $(shell find corpus -type f -not -name '.*' 2>/dev/null)
+
+.PHONY: install serve index test lint browser clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# The index is rebuilt from corpus/ when it is missing or older than a corpus file.
+$(INDEX)/.indexed: $(VENV)/.installed $(CORPUS_FILES)
+	$(BIN)/hubbub index corpus --index $(INDEX)
+	touch $@
+
+index: $(INDEX)/.indexed
+
+serve: $(INDEX)/.indexed
+	$(BIN)/hubbub serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+# Browser tests drive Debian's chromium; install it when we can (root with apt-get).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else \
+	    echo "!!! chromium is not installed: browser tests will be SKIPPED (apt-get install chromium)"; \
+	  fi; \
+	fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed browser lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) instance test-artifacts

@@ -1,0 +1,112 @@
+"""Index documents: one per article and one per comment, built from reader records.
+
+A `Document` is what the index stores and what searches return; it is the same
+whichever engine holds it. Ids are derived from the article's identity, not from
+where the file lies, so they stay the same when a file is re-indexed or moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from indexer.records import Article
+
+ARTICLE = "article"
+COMMENT = "comment"
+KINDS = (ARTICLE, COMMENT)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One searchable unit: an article or a comment."""
+
+    id: str
+    kind: str
+    article_id: str
+    article_title: str
+    author: str
+    date: datetime | None
+    article_date: datetime | None
+    position: int
+    body: str
+    url: str
+    source: str
+    caption: str = ""
+    parent: str = ""
+
+    @property
+    def effective_date(self) -> datetime | None:
+        """The document's own date, else its article's: what date filters and sorts use."""
+        return self.date or self.article_date
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in re.split(r"\n\s*\n", self.body) if p.strip()]
+
+
+def fold_author(name: str) -> str:
+    """The key that groups an author's spellings: case and spacing do not matter."""
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "article"
+
+
+def article_id(article: Article) -> str:
+    """A readable, stable id: the title's slug and a hash of the article's identity."""
+    identity = article.key or f"{article.title}\n{article.date.isoformat() if article.date else ''}"
+    digest = hashlib.sha1(identity.encode("utf-8")).hexdigest()[:8]
+    return f"{slugify(article.title)}-{digest}"
+
+
+def thread_url(article_id: str, position: int = 0) -> str:
+    """The thread view's address, anchored at a comment when there is one."""
+    return f"/article/{article_id}" + (f"#c{position}" if position else "")
+
+
+def thread_documents(article: Article, source: str) -> list[Document]:
+    """The article's document followed by one per comment, in thread order."""
+    aid = article_id(article)
+    documents = [
+        Document(
+            id=aid,
+            kind=ARTICLE,
+            article_id=aid,
+            article_title=article.title,
+            author=article.byline or "",
+            date=article.date,
+            article_date=article.date,
+            position=0,
+            body=article.body,
+            url=thread_url(aid),
+            source=source,
+            caption=article.caption or "",
+        )
+    ]
+    positions = {c.key: c.position for c in article.comments if c.key}
+    for comment in article.comments:
+        parent = positions.get(comment.parent) if comment.parent else None
+        documents.append(
+            Document(
+                id=f"{aid}-c{comment.position}",
+                kind=COMMENT,
+                article_id=aid,
+                article_title=article.title,
+                author=comment.author,
+                date=comment.date,
+                article_date=article.date,
+                position=comment.position,
+                body=comment.body,
+                url=thread_url(aid, comment.position),
+                source=source,
+                parent=f"{aid}-c{parent}" if parent else "",
+            )
+        )
+    return documents

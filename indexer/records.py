@@ -1,0 +1,47 @@
+"""Plain records that every reader produces, whatever the input format.
+
+Readers know nothing of the index: they turn a file into `Article` records, each
+carrying its `Comment` records in thread order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One reader comment, as posted.
+
+    `date` is the comment's own date, or None when the source has none; it is never
+    filled in from the article. `position` counts from 1 in thread order. `key` is
+    the source's own identifier when it has one, and `parent` the key of the comment
+    this one answers.
+    """
+
+    author: str
+    body: str
+    position: int
+    date: datetime | None = None
+    key: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article with its comment thread.
+
+    `body` holds paragraphs separated by blank lines. `caption` is a photo caption
+    printed with the article; `byline` the article's author when known. `key` is the
+    source's own identifier (a URL or a post id) when it has one.
+    """
+
+    title: str
+    body: str
+    date: datetime | None = None
+    byline: str | None = None
+    caption: str | None = None
+    url: str | None = None
+    key: str | None = None
+    comments: tuple[Comment, ...] = field(default_factory=tuple)

@@ -1,0 +1,271 @@
+"""The Whoosh engine: the only module that imports `whoosh`.
+
+One searcher is shared and refreshed when the index changes; the per-document
+facet columns are read once per searcher, so facet counts cost a pass over the
+matching document numbers and no per-document I/O.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from whoosh import highlight, index, query, sorting
+from whoosh.analysis import Filter, IDTokenizer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser
+
+from indexer.documents import ARTICLE, Document, fold_author
+from indexer.engine import FacetColumns, IndexLocked, IndexMissing, QuerySyntaxError
+
+SEARCH_FIELDS = ("title", "caption", "body")
+WRITE_LOCK_TIMEOUT = 5.0
+SNIPPET_CHARS = 240
+
+
+class AuthorFoldFilter(Filter):
+    """Folds an author token the way `fold_author` does, so `author:` ignores case."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold_author(token.text)
+            yield token
+
+
+def build_schema() -> Schema:
+    stemmed = StemmingAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True, sortable=True),
+        article_id=ID(stored=True, sortable=True),
+        article_title=STORED(),
+        title=TEXT(analyzer=stemmed, field_boost=2.0),
+        author=ID(stored=True, analyzer=IDTokenizer() | AuthorFoldFilter()),
+        author_key=ID(sortable=True),
+        author_name=ID(sortable=True),
+        date=DATETIME(stored=True),
+        article_date=DATETIME(stored=True),
+        sort_date=DATETIME(sortable=True),
+        year=NUMERIC(sortable=True),
+        position=NUMERIC(stored=True, sortable=True),
+        caption=TEXT(analyzer=stemmed, stored=True),
+        body=TEXT(analyzer=stemmed, stored=True),
+        url=STORED(),
+        source=ID(stored=True),
+        parent=STORED(),
+    )
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escapes the text and wraps each match in <mark>."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
+
+
+def plain_excerpt(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """The start of a text, escaped, cut at a word: the snippet when nothing matched."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[:limit].rsplit(" ", 1)[0] + " …"
+    return html.escape(flat, quote=False)
+
+
+def to_fields(doc: Document) -> dict:
+    fields = {
+        "id": doc.id,
+        "kind": doc.kind,
+        "article_id": doc.article_id,
+        "article_title": doc.article_title,
+        "author": doc.author,
+        "author_key": fold_author(doc.author),
+        "author_name": doc.author,
+        "position": doc.position,
+        "body": doc.body,
+        "caption": doc.caption,
+        "url": doc.url,
+        "source": doc.source,
+        "parent": doc.parent,
+    }
+    if doc.kind == ARTICLE:
+        fields["title"] = doc.article_title
+    for name, value in (("date", doc.date), ("article_date", doc.article_date)):
+        if value is not None:
+            fields[name] = value
+    if doc.effective_date is not None:
+        fields["sort_date"] = doc.effective_date
+        fields["year"] = doc.effective_date.year
+    return {name: value for name, value in fields.items() if value != ""}
+
+
+def from_stored(stored: Mapping) -> Document:
+    return Document(
+        id=stored["id"],
+        kind=stored["kind"],
+        article_id=stored["article_id"],
+        article_title=stored.get("article_title", ""),
+        author=stored.get("author", ""),
+        date=stored.get("date"),
+        article_date=stored.get("article_date"),
+        position=stored.get("position", 0),
+        body=stored.get("body", ""),
+        url=stored.get("url", ""),
+        source=stored.get("source", ""),
+        caption=stored.get("caption", ""),
+        parent=stored.get("parent", ""),
+    )
+
+
+class WhooshEngine:
+    """A Whoosh index folder, with one shared searcher refreshed on change."""
+
+    def __init__(self, ix: index.Index) -> None:
+        self._ix = ix
+        self._lock = threading.Lock()
+        self._searcher = ix.searcher()
+        self._columns: FacetColumns | None = None
+        self._parser = MultifieldParser(list(SEARCH_FIELDS), ix.schema, group=AndGroup)
+        self._parser.add_plugin(FieldAliasPlugin({"article_id": ["article"], "body": ["text"]}))
+
+    @classmethod
+    def open(cls, index_dir: Path, create: bool = False) -> WhooshEngine:
+        if index.exists_in(str(index_dir)):
+            return cls(index.open_dir(str(index_dir)))
+        if not create:
+            raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
+        index_dir.mkdir(parents=True, exist_ok=True)
+        return cls(index.create_in(str(index_dir), build_schema()))
+
+    def _current(self):
+        """The shared searcher, refreshed when another writer has committed."""
+        with self._lock:
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+                self._columns = None
+            return self._searcher
+
+    def _writer(self):
+        try:
+            return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT)
+        except LockError as error:
+            raise IndexLocked(
+                "Another process is writing to this index; try again when it has finished."
+            ) from error
+
+    def replace_sources(self, documents: Mapping[str, Sequence[Document]]) -> None:
+        writer = self._writer()
+        try:
+            for source, docs in documents.items():
+                writer.delete_by_term("source", source)
+                for doc in docs:
+                    writer.add_document(**to_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove_sources(self, sources: Iterable[str]) -> None:
+        writer = self._writer()
+        try:
+            for source in sources:
+                writer.delete_by_term("source", source)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def sources(self) -> set[str]:
+        return {term.decode("utf-8") for term in self._current().lexicon("source")}
+
+    def doc_count(self) -> int:
+        return self._current().doc_count()
+
+    def parse(self, text: str) -> query.Query:
+        if not text.strip():
+            return query.Every()
+        try:
+            parsed = self._parser.parse(text)
+        except Exception as error:
+            raise QuerySyntaxError(str(error)) from error
+        return parsed
+
+    def matching(self, text: str) -> list[int]:
+        searcher = self._current()
+        return list(searcher.docs_for_query(self.parse(text)))
+
+    def facet_columns(self) -> FacetColumns:
+        searcher = self._current()
+        with self._lock:
+            if self._columns is None:
+                self._columns = self._read_columns(searcher)
+            return self._columns
+
+    def _read_columns(self, searcher) -> FacetColumns:
+        reader = searcher.reader()
+
+        def column(name: str) -> list:
+            return list(reader.column_reader(name, translate=True))
+
+        kinds = column("kind")
+        authors = column("author_key")
+        names = column("author_name")
+        years = [str(year) if year else "" for year in column("year")]
+        article_ids = column("article_id")
+        forms: dict[str, Counter] = {}
+        for key, name in zip(authors, names, strict=True):
+            if key:
+                forms.setdefault(key, Counter())[name] += 1
+        articles = (searcher.stored_fields(n) for n in searcher.document_numbers(kind=ARTICLE))
+        titles = {stored["article_id"]: stored.get("article_title", "") for stored in articles}
+        return FacetColumns(
+            keys={"kind": kinds, "author": authors, "article": article_ids, "year": years},
+            labels={
+                "author": {key: counter.most_common(1)[0][0] for key, counter in forms.items()},
+                "article": titles,
+            },
+        )
+
+    def ranked(
+        self, text: str, docnums: set[int], sort: str, offset: int, limit: int
+    ) -> list[tuple[Document, str]]:
+        if not docnums:
+            return []
+        searcher = self._current()
+        sortedby = None
+        if sort in ("newest", "oldest"):
+            reverse = sort == "newest"
+            sortedby = sorting.MultiFacet(
+                [
+                    sorting.FieldFacet("sort_date", reverse=reverse),
+                    sorting.FieldFacet("article_id"),
+                    sorting.FieldFacet("position", reverse=reverse),
+                ]
+            )
+        results = searcher.search(
+            self.parse(text), filter=docnums, limit=offset + limit, sortedby=sortedby
+        )
+        results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=80)
+        results.formatter = MarkFormatter()
+        page = []
+        for hit in results[offset : offset + limit]:
+            doc = from_stored(hit.fields())
+            snippet = hit.highlights("body", top=2) or plain_excerpt(doc.body)
+            page.append((doc, snippet))
+        return page
+
+    def thread(self, article_id: str) -> list[Document]:
+        searcher = self._current()
+        results = searcher.search(
+            query.Term("article_id", article_id), limit=None, sortedby="position"
+        )
+        return [from_stored(hit.fields()) for hit in results]
+

@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: the seed document and indexes built from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.archive import open_engine
+from indexer.documents import article_id
+from indexer.engine import Engine
+from indexer.indexing import index_paths
+from indexer.readers import read_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SEED = ROOT / "corpus" / "reuters-blog-russia-pakistan-entente-2012-03-08.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the seed and the hostile-markup fixture, built once; tests only read it."""
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    index_paths([SEED, FIXTURES / "hostile-markup.txt"], index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_index: Path) -> Engine:
+    return open_engine(seed_index)
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    """An empty folder for a test that writes its own index."""
+    return tmp_path / "index"
+
+
+@pytest.fixture(scope="session")
+def seed_article_id() -> str:
+    return article_id(read_file(SEED)[0])

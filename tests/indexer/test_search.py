@@ -1,0 +1,164 @@
+from collections import Counter
+
+import pytest
+
+from indexer.search import InvalidRequest, SearchRequest, search
+
+SEED_COMMENTERS = Counter(
+    {
+        "pakistan": 3,
+        "Umairpk": 2,
+        "Matrixx": 1,
+        "KPSingh01": 1,
+        "forbirds": 1,
+        "True.North": 1,
+        "Jammu": 1,
+        "Anonymous": 1,
+        "pak1991": 1,
+        "7Winds": 1,
+        "singham": 1,
+    }
+)
+SEED_TITLE = "Beneath the radar, a Russia-Pakistan entente takes shape"
+
+
+@pytest.fixture
+def seed_request(seed_article_id):
+    """Requests limited to the seed article (the shared index also holds a markup fixture)."""
+    return lambda **kwargs: SearchRequest(articles=(seed_article_id,), **kwargs)
+
+
+def test_search_empty_query_lists_every_seed_comment(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(kinds=("comment",), per_page=100))
+    assert result.total == 14
+    assert Counter(hit.document.author for hit in result.hits) == SEED_COMMENTERS
+
+
+def test_search_author_facet_counts_agree_with_hits(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(kinds=("comment",), per_page=100))
+    assert {v.value: v.count for v in result.facets["author"]} == dict(SEED_COMMENTERS)
+
+
+def test_search_article_kind_gives_the_article_with_its_date(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(kinds=("article",)))
+    assert result.total == 1
+    doc = result.hits[0].document
+    assert (doc.article_title, doc.date.date().isoformat()) == (SEED_TITLE, "2012-03-08")
+
+
+def test_search_comment_policy_boilerplate_is_not_indexed(seed_engine):
+    result = search(seed_engine, SearchRequest(q='"We welcome comments that advance the story"'))
+    assert result.total == 0
+
+
+def test_search_phrase_finds_both_handles_signing_rex_minor(seed_engine):
+    result = search(seed_engine, SearchRequest(q='"Rex Minor"'))
+    assert {hit.document.author for hit in result.hits} == {"pakistan", "forbirds"}
+
+
+def test_search_several_authors_or_together(seed_engine):
+    result = search(seed_engine, SearchRequest(authors=("Umairpk", "Jammu")))
+    assert result.total == 3
+
+
+def test_search_author_filter_ignores_case(seed_engine):
+    result = search(seed_engine, SearchRequest(authors=("umairpk",)))
+    assert [hit.document.author for hit in result.hits] == ["Umairpk", "Umairpk"]
+
+
+def test_search_author_field_in_query_ignores_case(seed_engine):
+    result = search(seed_engine, SearchRequest(q="author:KPSINGH01"))
+    assert [hit.document.author for hit in result.hits] == ["KPSingh01"]
+
+
+def test_search_chosen_author_keeps_its_count_and_others_stay_addable(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(q="Putin", authors=("Umairpk",)))
+    counts = {v.value: (v.count, v.selected) for v in result.facets["author"]}
+    assert counts["Umairpk"] == (2, True)
+    assert counts["Matrixx"][1] is False and counts["Matrixx"][0] >= 1
+    assert result.total == 2
+
+
+def test_search_kind_facet_counts_without_its_own_filter(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(kinds=("comment",)))
+    assert {v.value: v.count for v in result.facets["kind"]} == {"comment": 14, "article": 1}
+
+
+def test_search_year_filter_keeps_comments_by_their_article_date(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(years=(2012,)))
+    assert result.total == 15
+    assert search(seed_engine, seed_request(years=(2013,))).total == 0
+
+
+def test_search_comments_have_no_date_of_their_own(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(kinds=("comment",), per_page=100))
+    assert all(hit.to_json()["date"] is None for hit in result.hits)
+    assert {hit.to_json()["article_date"] for hit in result.hits} == {"2012-03-08"}
+
+
+@pytest.mark.parametrize(
+    "sort, first_year",
+    [("newest", 2021), ("oldest", 2012)],
+)
+def test_search_sort_by_date(seed_engine, sort, first_year):
+    result = search(seed_engine, SearchRequest(sort=sort))
+    assert result.hits[0].document.effective_date.year == first_year
+
+
+def test_search_newest_lists_later_comments_of_a_thread_first(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(kinds=("comment",), sort="newest", per_page=100))
+    assert [hit.document.position for hit in result.hits] == list(range(14, 0, -1))
+
+
+def test_search_pages_do_not_overlap_and_cover_everything(seed_engine, seed_request):
+    pages = [
+        search(seed_engine, seed_request(kinds=("comment",), per_page=5, page=n)) for n in (1, 2, 3)
+    ]
+    ids = [hit.document.id for page in pages for hit in page.hits]
+    assert len(ids) == len(set(ids)) == 14
+    assert pages[0].page_count == 3
+
+
+def test_search_page_past_the_end_is_empty(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(per_page=10, page=9))
+    assert result.hits == [] and result.total == 15
+
+
+def test_search_snippet_marks_matches(seed_engine):
+    result = search(seed_engine, SearchRequest(q="Putin", authors=("Umairpk",)))
+    assert all("<mark>Putin</mark>" in hit.snippet for hit in result.hits)
+
+
+def test_search_snippet_escapes_markup_in_bodies(seed_engine):
+    result = search(seed_engine, SearchRequest(q="alert"))
+    snippet = result.hits[0].snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+def test_search_hit_url_points_at_the_comment_in_its_thread(seed_engine, seed_article_id):
+    hit = search(seed_engine, SearchRequest(authors=("Jammu",))).hits[0]
+    assert hit.document.url == f"/article/{seed_article_id}#c10"
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kinds": ("video",)}, "Unknown kind"),
+        ({"sort": "random"}, "Unknown sort"),
+        ({"page": 0}, "page number"),
+        ({"per_page": 500}, "page size"),
+        ({"q": "x" * 5000}, "too long"),
+    ],
+)
+def test_search_request_rejects_bad_values_with_a_message(kwargs, message):
+    with pytest.raises(InvalidRequest, match=message):
+        SearchRequest(**kwargs)
+
+
+def test_search_json_has_the_documented_shape(seed_engine):
+    data = search(seed_engine, SearchRequest(q="Putin")).to_json()
+    assert {"query", "total", "page", "per_page", "hits", "facets"} <= data.keys()
+    assert {"id", "kind", "author", "date", "article_id", "article_title", "position",
+            "snippet", "url"} <= data["hits"][0].keys()
+    assert set(data["facets"]) == {"author", "kind", "article", "year"}
+    assert {"value", "count"} <= data["facets"]["author"][0].keys()
