@@ -28,6 +28,10 @@ index_option = click.option(
 )
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 @click.group()
 def cli() -> None:
     """Hubbub: a searchable archive of news articles and their reader comments."""
@@ -48,11 +52,11 @@ def index(paths: tuple[Path, ...], index_dir: Path) -> None:
     except IndexLocked as error:
         raise click.ClickException(str(error)) from error
     click.echo(
-        f"Read {summary.files_read} files: {summary.articles} articles, "
-        f"{summary.comments} comments, into {index_dir}."
+        f"Read {plural(summary.files_read, 'file')}: {plural(summary.articles, 'article')}, "
+        f"{plural(summary.comments, 'comment')}, into {index_dir}."
     )
     if summary.skipped:
-        click.echo(f"Skipped {len(summary.skipped)} files:")
+        click.echo(f"Skipped {plural(len(summary.skipped), 'file')}:")
         for path, reason in summary.skipped:
             click.echo(f"  {path}: {reason}")
 
@@ -65,7 +69,8 @@ def plain_text(snippet: str) -> str:
 
 def print_table(result: SearchResult) -> None:
     request = result.request
-    click.echo(f"{result.total} results (page {request.page} of {result.page_count})")
+    noun = "result" if result.total == 1 else "results"
+    click.echo(f"{result.total} {noun} (page {request.page} of {result.page_count})")
     for number, hit in enumerate(result.hits, start=(request.page - 1) * request.per_page + 1):
         doc = hit.document
         date = doc.date.date().isoformat() if doc.date else "no date"

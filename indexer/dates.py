@@ -62,8 +62,9 @@ def parse_date(text: str, dayfirst: bool = False) -> datetime | None:
     has_month_name = any(token.lower() in _MONTHS for token in _TOKEN.findall(line))
     if not (has_month_name or year_first or _DAY_MONTH_YEAR.search(line)):
         return None
-    parsed = [_parse(line, default, dayfirst and not year_first, year_first) for default in _DEFAULTS]
-    first, second = parsed
+    first, second = (
+        _parse(line, default, dayfirst and not year_first, year_first) for default in _DEFAULTS
+    )
     if first is None or first != second or first.year not in years:
         return None
     return first

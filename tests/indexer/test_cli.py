@@ -26,7 +26,7 @@ def search_json(runner, index_dir, *args) -> dict:
 
 def test_index_prints_a_summary(runner, seed_path, index_dir):
     result = runner.invoke(cli, ["index", str(seed_path), "--index", str(index_dir)])
-    assert "Read 1 files: 1 articles, 14 comments" in result.output
+    assert "Read 1 file: 1 article, 14 comments" in result.output
 
 
 def test_index_lists_skipped_files_with_reasons(runner, tmp_path, index_dir):
@@ -53,7 +53,7 @@ def test_search_json_repeated_author_options_or_together(runner, indexed):
 
 def test_search_table_shows_hits_with_marked_matches(runner, indexed):
     result = runner.invoke(cli, ["search", "Putin", "--author", "Umairpk", "--index", str(indexed)])
-    assert result.output.startswith("2 results (page 1 of 1)")
+    assert result.output.startswith("1 result (page 1 of 1)")
     assert "[Putin]" in result.output and "Umairpk" in result.output
 
 
