@@ -64,7 +64,7 @@ def index(paths: tuple[Path, ...], index_dir: Path) -> None:
 def plain_text(snippet: str) -> str:
     """A snippet's HTML as terminal text, matches in [brackets]."""
     marked = snippet.replace("<mark>", "[").replace("</mark>", "]")
-    return html.unescape(re.sub(r"<[^>]+>", "", marked))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", marked)).split())
 
 
 def print_table(result: SearchResult) -> None:

@@ -43,9 +43,28 @@ class Document:
         """The document's own date, else its article's: what date filters and sorts use."""
         return self.date or self.article_date
 
+    def to_json(self) -> dict:
+        """The fields every JSON view of a document shares (no body: hits carry snippets)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "author": self.author or None,
+            "date": iso_date(self.date),
+            "article_id": self.article_id,
+            "article_title": self.article_title,
+            "article_date": iso_date(self.article_date),
+            "position": self.position,
+            "parent": self.parent or None,
+            "url": self.url,
+        }
+
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in re.split(r"\n\s*\n", self.body) if p.strip()]
+
+
+def iso_date(value: datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
 
 
 def fold_author(name: str) -> str:

@@ -61,19 +61,7 @@ class Hit:
     snippet: str  # HTML: the text escaped, matches in <mark>
 
     def to_json(self) -> dict:
-        doc = self.document
-        return {
-            "id": doc.id,
-            "kind": doc.kind,
-            "author": doc.author or None,
-            "date": doc.date.date().isoformat() if doc.date else None,
-            "article_id": doc.article_id,
-            "article_title": doc.article_title,
-            "article_date": doc.article_date.date().isoformat() if doc.article_date else None,
-            "position": doc.position,
-            "snippet": self.snippet,
-            "url": doc.url,
-        }
+        return {**self.document.to_json(), "snippet": self.snippet}
 
 
 @dataclass(frozen=True)

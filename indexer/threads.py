@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.documents import ARTICLE, Document
+from indexer.documents import ARTICLE, Document, iso_date
 from indexer.engine import Engine
-
-
-def document_json(doc: Document) -> dict:
-    return {
-        "id": doc.id,
-        "kind": doc.kind,
-        "author": doc.author or None,
-        "date": doc.date.date().isoformat() if doc.date else None,
-        "position": doc.position,
-        "parent": doc.parent or None,
-        "body": doc.body,
-        "url": doc.url,
-    }
 
 
 @dataclass(frozen=True)
@@ -32,12 +19,12 @@ class Thread:
             "id": article.id,
             "title": article.article_title,
             "byline": article.author or None,
-            "date": article.date.date().isoformat() if article.date else None,
+            "date": iso_date(article.date),
             "caption": article.caption or None,
             "body": article.body,
             "source": article.source,
             "url": article.url,
-            "comments": [document_json(c) for c in self.comments],
+            "comments": [{**c.to_json(), "body": c.body} for c in self.comments],
         }
 
 

@@ -253,7 +253,7 @@ class WhooshEngine:
         results = searcher.search(
             self.parse(text), filter=docnums, limit=offset + limit, sortedby=sortedby
         )
-        results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=80)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = MarkFormatter()
         page = []
         for hit in results[offset : offset + limit]:
