@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from indexer.privacy import redact, redact_author
 from indexer.records import Article
 
 ARTICLE = "article"
@@ -91,7 +92,11 @@ def thread_url(article_id: str, position: int = 0) -> str:
 
 
 def thread_documents(article: Article, source: str) -> list[Document]:
-    """The article's document followed by one per comment, in thread order."""
+    """The article's document followed by one per comment, in thread order.
+
+    Any e-mail or IP address left in a comment's author or body is removed here,
+    whatever the reader let through.
+    """
     aid = article_id(article)
     documents = [
         Document(
@@ -118,11 +123,11 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 kind=COMMENT,
                 article_id=aid,
                 article_title=article.title,
-                author=comment.author,
+                author=redact_author(comment.author),
                 date=comment.date,
                 article_date=article.date,
                 position=comment.position,
-                body=comment.body,
+                body=redact(comment.body),
                 url=thread_url(aid, comment.position),
                 source=source,
                 parent=f"{aid}-c{parent}" if parent else "",

@@ -1,0 +1,34 @@
+"""Keeping commenters' e-mail and IP addresses out of the index, whatever a file holds.
+
+Readers never read the address fields of an export; this is the second line: any
+address left in a comment's author or body is replaced before it is indexed.
+"""
+
+from __future__ import annotations
+
+import re
+
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+IPV4 = re.compile(rf"(?<![\w.]){OCTET}(?:\.{OCTET}){{3}}(?!\w)(?!\.\d)")
+IPV6 = re.compile(
+    r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])"
+    r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?(?![\w:])"
+)
+EMAIL_REMOVED = "[e-mail removed]"
+IP_REMOVED = "[IP address removed]"
+
+
+def redact(text: str) -> str:
+    """The text with every e-mail and IP address replaced by a marker."""
+    text = EMAIL.sub(EMAIL_REMOVED, text)
+    text = IPV6.sub(IP_REMOVED, text)
+    return IPV4.sub(IP_REMOVED, text)
+
+
+def redact_author(name: str) -> str:
+    """A handle with no address in it; a name that is an e-mail keeps its local part."""
+    match = EMAIL.fullmatch(name.strip())
+    if match:
+        return name.strip().split("@", 1)[0]
+    return redact(name)
