@@ -38,6 +38,7 @@ class Document:
     source: str
     caption: str = ""
     parent: str = ""
+    thread_length: int = 0  # comments in the whole thread: "comment 7 of 14"
 
     @property
     def effective_date(self) -> datetime | None:
@@ -55,6 +56,7 @@ class Document:
             "article_title": self.article_title,
             "article_date": iso_date(self.article_date),
             "position": self.position,
+            "thread_length": self.thread_length,
             "parent": self.parent or None,
             "url": self.url,
         }
@@ -112,6 +114,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
             url=thread_url(aid),
             source=source,
             caption=article.caption or "",
+            thread_length=len(article.comments),
         )
     ]
     positions = {c.key: c.position for c in article.comments if c.key}
@@ -131,6 +134,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 url=thread_url(aid, comment.position),
                 source=source,
                 parent=f"{aid}-c{parent}" if parent else "",
+                thread_length=len(article.comments),
             )
         )
     return documents

@@ -57,6 +57,7 @@ def build_schema() -> Schema:
         url=STORED(),
         source=ID(stored=True),
         parent=STORED(),
+        thread_length=STORED(),
     )
 
 
@@ -95,6 +96,7 @@ def to_fields(doc: Document) -> dict:
         "url": doc.url,
         "source": doc.source,
         "parent": doc.parent,
+        "thread_length": doc.thread_length,
     }
     if doc.kind == ARTICLE:
         fields["title"] = doc.article_title
@@ -122,6 +124,7 @@ def from_stored(stored: Mapping) -> Document:
         source=stored.get("source", ""),
         caption=stored.get("caption", ""),
         parent=stored.get("parent", ""),
+        thread_length=stored.get("thread_length", 0),
     )
 
 

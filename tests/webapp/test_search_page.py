@@ -1,0 +1,228 @@
+"""The search page `/` and its JSON twin `/api/search`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from flask import request
+
+import webapp.search
+from indexer.archive import open_engine
+from indexer.search import SearchRequest, search
+from webapp.cli import cli
+from webapp.search import SearchLinks, page_numbers
+
+
+def html(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def hit_authors(page: BeautifulSoup) -> list[str]:
+    return [a.get_text() for a in page.select(".hit .hit-meta .author")]
+
+
+def test_search_page_shows_hits_and_author_facet(client):
+    page = html(client.get("/?q=Putin"))
+    assert page.select_one(".result-count").get_text(" ", strip=True) == "8 results for “Putin”"
+    assert len(page.select(".hit")) == 8
+    authors = [a.select_one(".label").get_text() for a in page.select(".facet-author .facet-value")]
+    assert "Umairpk" in authors
+
+
+def test_search_author_facet_narrows_to_that_author(client):
+    page = html(client.get("/?q=Putin"))
+    link = next(
+        a
+        for a in page.select(".facet-author .facet-value")
+        if a.select_one(".label").get_text() == "Umairpk"
+    )
+    narrowed = html(client.get(link["href"]))
+    assert hit_authors(narrowed) == ["Umairpk"]
+    assert [chip.span.get_text() for chip in narrowed.select(".chip")] == ["Author: Umairpk"]
+
+
+def test_search_chosen_facet_value_stays_checked_with_its_count(client):
+    page = html(client.get("/?q=Putin&author=Umairpk"))
+    chosen = page.select(".facet-author .facet-value.selected")
+    labels_and_counts = [(a.select_one(".label").text, a.select_one(".count").text) for a in chosen]
+    assert labels_and_counts == [("Umairpk", "1")]
+    assert parse_qs(urlsplit(chosen[0]["href"]).query) == {"q": ["Putin"]}
+
+
+def test_search_hit_links_to_its_comment_in_the_thread(client, seed_article_id):
+    page = html(client.get("/?q=Putin&author=Umairpk"))
+    assert page.select_one(".hit .permalink")["href"] == f"/article/{seed_article_id}#c1"
+    assert page.select_one(".hit-title a")["href"] == f"/article/{seed_article_id}?q=Putin#c1"
+    assert "comment 1 of 14" in page.select_one(".hit-foot").get_text(" ", strip=True)
+
+
+def test_search_comment_without_own_date_shows_article_date(client):
+    meta = html(client.get("/?q=Putin&author=Umairpk")).select_one(".hit-meta")
+    assert meta.time["datetime"] == "2012-03-08"
+    assert meta.select_one(".date-note").get_text() == "(article date)"
+
+
+def test_api_search_equals_library_and_cli_json(client, seed_index: Path):
+    api = client.get("/api/search?q=Putin&author=Umairpk")
+    library = search(open_engine(seed_index), SearchRequest(q="Putin", authors=("Umairpk",)))
+    cli_run = CliRunner().invoke(
+        cli, ["search", "Putin", "--author", "Umairpk", "--json", "--index", str(seed_index)]
+    )
+    assert cli_run.exit_code == 0, cli_run.output
+    assert api.status_code == 200
+    assert api.get_json() == library.to_json() == json.loads(cli_run.output)
+
+
+def test_search_page_renders_markup_in_comments_and_names_as_text(client):
+    response = client.get("/?q=Putin")
+    page = html(response)
+    assert page.find_all("script") == [] and page.find_all("img") == [] and page.find_all("i") == []
+    assert "<i>Mallory</i>" in hit_authors(page)
+    assert "&lt;i&gt;Mallory&lt;/i&gt;" in response.get_data(as_text=True)
+    titles = [a.get_text() for a in page.select(".hit-title a")]
+    assert "Comments <b>with</b> markup in them" in titles
+
+
+def test_search_page_shows_the_escaped_snippet_unchanged(client):
+    """The library escapes snippets; the page must neither unescape nor escape them again."""
+    query = "q=Putin&author=<i>Mallory</i>"
+    [hit] = client.get(f"/api/search?{query}").get_json()["hits"]
+    snippet = html(client.get(f"/?{query}")).select_one(".snippet")
+    assert "&lt;" in hit["snippet"] and "<mark>Putin</mark>" in hit["snippet"]
+    assert snippet.decode_contents() == hit["snippet"]
+    assert [mark.get_text() for mark in snippet.find_all("mark")] == ["Putin"]
+
+
+def test_api_search_snippet_keeps_markup_escaped(client):
+    [hit] = client.get("/api/search?q=Putin&author=<i>Mallory</i>").get_json()["hits"]
+    assert hit["author"] == "<i>Mallory</i>"
+    assert "&lt;/script&gt;" in hit["snippet"] and "<script>" not in hit["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("page=abc", "'page' must be a whole number"),
+        ("per_page=ten", "'per_page' must be a whole number"),
+        ("year=2012a", "'year' must be a whole number"),
+        ("sort=bogus", "Unknown sort 'bogus'"),
+        ("kind=post", "Unknown kind 'post'"),
+        ("page=0", "The page number starts at 1."),
+    ],
+)
+def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, message):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert message in html(response).select_one(".error-message").get_text()
+
+
+def test_api_search_bad_sort_is_a_400_json_error(client):
+    response = client.get("/api/search?sort=bogus")
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "ok": False,
+        "error": "Unknown sort 'bogus': use one of relevance, newest, oldest.",
+        "status": 400,
+    }
+
+
+def test_search_without_index_shows_the_command_that_builds_it(no_index_app):
+    response = no_index_app.test_client().get("/?q=Putin")
+    assert response.status_code == 200
+    command = html(response).select_one("pre code").get_text()
+    assert command.startswith("hubbub index --index ") and command.endswith(" corpus/")
+    assert no_index_app.config["INDEX_DIR"] in command
+
+
+def test_api_search_without_index_is_a_503_json_error(no_index_app):
+    response = no_index_app.test_client().get("/api/search?q=Putin")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["ok"] is False and body["status"] == 503
+    assert "hubbub index" in body["error"]
+
+
+def test_search_no_hits_suggests_removing_a_filter(client):
+    page = html(client.get("/?q=Putin&author=Umairpk&kind=article"))
+    assert page.select(".hit") == []
+    empty = page.select_one(".empty")
+    assert "with the chosen filters" in empty.get_text()
+    assert empty.find("a", string="search without any filters")["href"] == "/?q=Putin"
+
+
+def test_search_shows_the_notice_for_an_unreadable_query(client, monkeypatch):
+    def search_with_notice(engine, request):
+        return dataclasses.replace(search(engine, request), notice="Searched the plain words.")
+
+    monkeypatch.setattr(webapp.search, "search", search_with_notice)
+    page = html(client.get("/?q=Putin"))
+    assert page.select_one(".notice").get_text() == "Searched the plain words."
+
+
+def test_search_paginates_with_numbered_pages_and_next(client):
+    page = html(client.get("/?q=Putin&per_page=3&page=2"))
+    pagination = page.select_one(".pagination")
+    assert [a.get_text() for a in pagination.select("a")] == ["← Previous", "1", "2", "3", "Next →"]
+    assert pagination.select_one("[aria-current=page]").get_text() == "2"
+    assert pagination.select_one("[rel=next]")["href"] == "/?q=Putin&per_page=3&page=3"
+
+
+@pytest.mark.parametrize(
+    ("current", "count", "expected"),
+    [
+        (1, 1, [1]),
+        (2, 3, [1, 2, 3]),
+        (1, 10, [1, 2, 3, None, 10]),
+        (6, 12, [1, None, 4, 5, 6, 7, 8, None, 12]),
+    ],
+)
+def test_page_numbers_keep_first_last_and_a_window(current, count, expected):
+    assert page_numbers(current, count) == expected
+
+
+def test_search_links_changing_a_filter_or_sort_go_back_to_page_one(app):
+    with app.test_request_context("/?q=Putin&author=A&page=3"):
+        links = SearchLinks(request.args)
+        assert links.adding("author", "B") == "/?q=Putin&author=A&author=B"
+        assert links.removing("author", "A") == "/?q=Putin"
+        assert links.sorted_by("newest") == "/?q=Putin&author=A&sort=newest"
+        assert links.without_filters() == "/?q=Putin"
+        assert links.at_page(4) == "/?q=Putin&author=A&page=4"
+
+
+def test_search_author_facet_folds_all_but_the_top_ten_under_more(client):
+    facet = html(client.get("/")).select_one(".facet-author")
+    rest = facet.select("details.more .facet-value")
+    assert len(facet.select(":scope > ul .facet-value")) == 10
+    assert rest and facet.select_one("details.more summary").get_text() == f"more… ({len(rest)})"
+    assert not facet.select_one("details.more").has_attr("open")
+
+
+def test_search_author_chosen_from_more_keeps_more_open(client):
+    folded = html(client.get("/")).select(".facet-author details.more .facet-value .label")
+    name = folded[-1].get_text()
+    page = html(client.get("/", query_string={"author": name}))
+    assert page.select_one(".facet-author details.more").has_attr("open")
+
+
+def test_search_box_keeps_the_chosen_filters(client):
+    form = html(client.get("/?q=Putin&author=Umairpk&year=2012&sort=newest&page=2")).select_one(
+        "form.search-box"
+    )
+    hidden = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    assert hidden == [("author", "Umairpk"), ("year", "2012"), ("sort", "newest")]
+    assert form.select_one("input[name=q]")["value"] == "Putin"
+
+
+def test_search_author_chosen_in_another_case_can_be_removed(client):
+    page = html(client.get("/?q=Putin&author=umairpk"))
+    assert hit_authors(page) == ["Umairpk"]
+    assert page.select_one(".chip-remove")["href"] == "/?q=Putin"
+    assert page.select_one(".facet-author .facet-value.selected")["href"] == "/?q=Putin"

@@ -1,0 +1,145 @@
+"""The thread view `/article/<id>` and its JSON twin `/api/article/<id>`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer.archive import open_engine
+from indexer.documents import article_id, thread_documents
+from indexer.records import Article, Comment
+from indexer.threads import get_thread
+from webapp import create_app
+
+SEED_COMMENTERS = [
+    "Umairpk",
+    "pakistan",
+    "Umairpk",
+    "Matrixx",
+    "KPSingh01",
+    "forbirds",
+    "pakistan",
+    "pakistan",
+    "True.North",
+    "Jammu",
+    "Anonymous",
+    "pak1991",
+    "7Winds",
+    "singham",
+]
+
+REPLY_THREAD = Article(
+    title="A thread with replies",
+    body="First paragraph.\n\nSecond paragraph.",
+    date=datetime(2020, 5, 1),
+    comments=(
+        Comment(
+            author="Ann",
+            body="Line one\nline two\n\nNext paragraph.",
+            position=1,
+            key="a",
+            date=datetime(2020, 5, 2),
+        ),
+        Comment(author="Bob", body="I disagree.", position=2, key="b", parent="a"),
+    ),
+)
+
+
+def html(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+@pytest.fixture
+def reply_client(tmp_path: Path):
+    """A site over one thread whose second comment answers the first."""
+    index_dir = tmp_path / "index"
+    open_engine(index_dir, create=True).replace_sources(
+        {"replies.txt": thread_documents(REPLY_THREAD, "replies.txt")}
+    )
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+
+
+def test_thread_lists_all_14_commenters_in_order(client, seed_article_id):
+    page = html(client.get(f"/article/{seed_article_id}"))
+    comments = page.select("article.comment")
+    assert [c["id"] for c in comments] == [f"c{n}" for n in range(1, 15)]
+    assert [c.select_one(".author").get_text() for c in comments] == SEED_COMMENTERS
+    assert page.select_one("#comments-heading").get_text(strip=True) == "14 comments"
+
+
+def test_thread_shows_the_article_before_its_comments(client, seed_article_id):
+    article = html(client.get(f"/article/{seed_article_id}")).select_one(".thread-article")
+    assert article.h1.get_text() == "Beneath the radar, a Russia-Pakistan entente takes shape"
+    assert article.time["datetime"] == "2012-03-08"
+    assert article.select_one(".source").get_text() == (
+        "reuters-blog-russia-pakistan-entente-2012-03-08.txt"
+    )
+    assert article.select_one(".caption").get_text().startswith("Russian PM Putin shakes hands")
+    assert len(article.select(".body p")) > 5
+
+
+def test_thread_comment_without_its_own_date_shows_no_date(client, seed_article_id):
+    comment = html(client.get(f"/article/{seed_article_id}")).select_one("#c1")
+    assert comment.find("time") is None
+
+
+def test_thread_comment_has_its_number_as_permalink(client, seed_article_id):
+    number = html(client.get(f"/article/{seed_article_id}")).select_one("#c7 .comment-number")
+    assert (number.get_text(), number["href"]) == ("#7", "#c7")
+
+
+def test_thread_renders_markup_in_comments_and_names_as_text(client, hostile_article_id):
+    page = html(client.get(f"/article/{hostile_article_id}"))
+    assert page.find_all("script") == [] and page.find_all("img") == [] and page.find_all("i") == []
+    comment = page.select_one("#c1")
+    assert comment.select_one(".author").get_text() == "<i>Mallory</i>"
+    assert "<script>alert(1)</script>" in comment.select_one(".body").get_text()
+    assert page.h1.get_text() == "Comments <b>with</b> markup in them"
+
+
+def test_thread_reply_is_marked_in_reply_to_its_parent(reply_client):
+    page = html(reply_client.get(f"/article/{article_id(REPLY_THREAD)}"))
+    reply = page.select_one("#c2")
+    assert "reply" in reply["class"]
+    assert reply.select_one(".in-reply-to")["href"] == "#c1"
+    assert reply.select_one(".in-reply-to").get_text() == "in reply to #1"
+    assert page.select_one("#c1 .in-reply-to") is None
+
+
+def test_thread_body_keeps_paragraphs_and_line_breaks(reply_client):
+    comment = html(reply_client.get(f"/article/{article_id(REPLY_THREAD)}")).select_one("#c1")
+    paragraphs = comment.select(".body p")
+    assert [p.get_text() for p in paragraphs] == ["Line oneline two", "Next paragraph."]
+    assert len(paragraphs[0].find_all("br")) == 1
+    assert comment.time["datetime"] == "2020-05-02"
+
+
+def test_thread_marks_comments_matching_the_query(client, seed_article_id):
+    page = html(client.get(f"/article/{seed_article_id}?q=Putin"))
+    matching = [c["id"] for c in page.select("article.comment.match")]
+    assert matching == ["c1", "c2", "c4", "c7", "c10"]
+    assert page.select_one("#c2 .match-nav").find("a", string="next match")["href"] == "#c4"
+
+
+def test_api_article_equals_the_library_thread(client, seed_index, seed_article_id):
+    response = client.get(f"/api/article/{seed_article_id}")
+    expected = get_thread(open_engine(seed_index), seed_article_id).to_json()
+    assert response.status_code == 200
+    assert response.get_json() == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [
+        ("/article/no-such-article", "text/html"),
+        ("/api/article/no-such-article", "application/json"),
+    ],
+)
+def test_thread_unknown_article_is_404(client, path, mimetype):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == mimetype
+    assert "There is no article with the id 'no-such-article'" in html(response).get_text()

@@ -1,0 +1,84 @@
+"""Hubbub's web site: the search page, the thread view and their JSON twins."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import PurePath
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from indexer.search import InvalidRequest
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the site; `test_config` replaces the instance config, as in the Flask tutorial."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(INDEX_DIR=os.environ.get("HUBBUB_INDEX", "instance/index"))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    # The JSON twins keep the library's key order, which reads top-down like the page.
+    app.json.sort_keys = False
+
+    from webapp import archive, search, threads
+
+    archive.init_app(app)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(threads.bp)
+    app.register_error_handler(InvalidRequest, bad_request)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+    app.after_request(add_security_headers)
+    app.add_template_filter(day, "day")
+    app.add_template_filter(basename, "basename")
+    return app
+
+
+def error_response(status: int, title: str, message: str) -> ResponseReturnValue:
+    """JSON for /api/ paths, an HTML page otherwise: the same error either way."""
+    if request.path.startswith("/api/"):
+        return jsonify(ok=False, error=message, status=status), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def bad_request(error: InvalidRequest) -> ResponseReturnValue:
+    return error_response(400, "Bad request", str(error))
+
+
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    return error_response(error.code or 500, error.name, error.description or error.name)
+
+
+def unexpected_error(error: Exception) -> ResponseReturnValue:
+    """Log the traceback for the operator; the reader only learns that something broke."""
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    server_error = InternalServerError()
+    return error_response(500, server_error.name, server_error.description)
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def day(value: datetime) -> str:
+    """A date as people write it: 8 March 2012."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def basename(path: str) -> str:
+    """A source file's name without the server's folders."""
+    return PurePath(path).name
