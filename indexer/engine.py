@@ -6,7 +6,7 @@ per-document facet columns, so a second engine can sit beside Whoosh.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,6 +56,12 @@ class Engine(Protocol):
         self, query: str, docnums: set[int], sort: str, offset: int, limit: int
     ) -> list[tuple[Document, str]]:
         """One page of the given documents in `sort` order, each with its HTML snippet."""
+
+    def documents(self, query: str, docnums: set[int], sort: str, limit: int) -> Iterator[Document]:
+        """The given documents in `sort` order, without snippets: for exports."""
+
+    def suggest(self, query: str) -> str | None:
+        """The query with misspelt words replaced by the index's own, or None."""
 
     def thread(self, article_id: str) -> list[Document]:
         """An article's document and its comments, in thread order."""

@@ -6,6 +6,7 @@ its own, so chosen values keep their counts and the others stay addable.
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,11 +89,20 @@ class YearFacet(Facet):
         return sorted(counts)
 
 
+class MonthFacet(YearFacet):
+    """Months in date order, labelled "March 2012": the drill-down under a chosen year."""
+
+    def label(self, key: str, labels: Mapping[str, str]) -> str:
+        year, month = key.split("-")
+        return f"{calendar.month_name[int(month)]} {year}"
+
+
 FACETS: tuple[Facet, ...] = (
     Facet("kind"),
     AuthorFacet("author"),
     Facet("article"),
     YearFacet("year"),
+    MonthFacet("month"),
 )
 
 

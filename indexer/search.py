@@ -8,21 +8,52 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from indexer.documents import KINDS, Document
-from indexer.engine import Engine, QuerySyntaxError
+from indexer.engine import Engine, FacetColumns, QuerySyntaxError
 from indexer.facets import FacetValue, facet_counts
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
+EXPORT_CAP = 10_000
+SUGGEST_BELOW = 3  # a did-you-mean is offered when a query finds fewer hits than this
+DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+QUERY_BOUND = re.compile(r"(?<!\S)(after|before):(\S*)")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class InvalidRequest(ValueError):
     """A search request a user got wrong; the message says how to put it right."""
+
+
+def date_bound(text: str, end: bool = False) -> date:
+    """A date range's bound from `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+
+    A partial date stands for its whole period: as a start it means the first day,
+    as an `end` the last, so `before:2012` takes in all of 2012.
+
+    :raise InvalidRequest: when the text is no such date.
+    """
+    match = DATE_BOUND.match(text.strip())
+    if not match:
+        raise InvalidRequest(f"A date is written YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}.")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, last) if end else date(year, month, 1)
+        return date(year, month, day)
+    except ValueError as error:
+        raise InvalidRequest(f"There is no date {text!r}.") from error
 
 
 @dataclass(frozen=True)
@@ -34,6 +65,9 @@ class SearchRequest:
     kinds: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    months: tuple[str, ...] = ()
+    after: date | None = None
+    before: date | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -44,6 +78,9 @@ class SearchRequest:
         for kind in self.kinds:
             if kind not in KINDS:
                 raise InvalidRequest(f"Unknown kind {kind!r}: use 'article' or 'comment'.")
+        for month in self.months:
+            if not MONTH.match(month):
+                raise InvalidRequest(f"A month is written YYYY-MM, not {month!r}.")
         if self.sort not in SORTS:
             raise InvalidRequest(f"Unknown sort {self.sort!r}: use one of {', '.join(SORTS)}.")
         if self.page < 1:
@@ -71,6 +108,8 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notice: str | None = None  # e.g. why the query was read as plain words
+    suggestion: str | None = None  # did-you-mean, from the index's own words
+    article_count: int = 0
 
     @property
     def page_count(self) -> int:
@@ -85,6 +124,8 @@ class SearchResult:
             "hits": [hit.to_json() for hit in self.hits],
             "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
             "notice": self.notice,
+            "suggestion": self.suggestion,
+            "article_count": self.article_count,
         }
 
 
@@ -93,32 +134,107 @@ def plain_words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
-def search(engine: Engine, request: SearchRequest) -> SearchResult:
-    """Run one search: match, filter, count facets, rank one page.
+def split_date_bounds(text: str) -> tuple[str, dict[str, date], list[str]]:
+    """Take `after:` and `before:` out of a query string.
+
+    :return: the rest of the query, the bounds read, and the ones that could not be read.
+    """
+    bounds: dict[str, date] = {}
+    unread: list[str] = []
+    for name, value in QUERY_BOUND.findall(text):
+        try:
+            bounds[name] = date_bound(value, end=name == "before")
+        except InvalidRequest:
+            unread.append(f"{name}:{value}")
+    return QUERY_BOUND.sub(" ", text).strip(), bounds, unread
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The documents a request selects, before ranking: what pages and exports share."""
+
+    query: str
+    docnums: set[int]
+    facets: dict[str, list[FacetValue]]
+    notice: str | None
+    article_count: int
+
+
+def in_date_range(columns: FacetColumns, after: date | None, before: date | None):
+    """A test on document numbers: is the document's date (or its article's) in range?"""
+    low = after.isoformat() if after else ""
+    high = before.isoformat() if before else "9999-12-31"
+    dates = columns.keys["date"]
+    return lambda docnum: bool(dates[docnum]) and low <= dates[docnum] <= high
+
+
+def select(engine: Engine, request: SearchRequest) -> Selection:
+    """Match the query, apply every filter and count the facets.
 
     A query the engine cannot parse is searched as its plain words, and the
-    result's `notice` says so.
+    selection's `notice` says why.
     """
-    q, notice = request.q, None
+    q, bounds, unread = split_date_bounds(request.q)
+    notices = []
+    if unread:
+        unread_text = ", ".join(unread)
+        notices.append(f"Could not read {unread_text}: write dates YYYY, YYYY-MM or YYYY-MM-DD.")
     try:
         matched = engine.matching(q)
-    except QuerySyntaxError:
-        q = plain_words(request.q)
-        notice = f"Could not read {request.q!r} as a query; searched for the words {q!r} instead."
-        matched = engine.matching(q)
+    except QuerySyntaxError as problem:
+        words = plain_words(q)
+        notices.append(f"Could not read the query: {problem}. Searched for {words!r} instead.")
+        q, matched = words, engine.matching(words)
+    columns = engine.facet_columns()
+    after = max(filter(None, (request.after, bounds.get("after"))), default=None)
+    before = min(filter(None, (request.before, bounds.get("before"))), default=None)
+    if after or before:
+        matched = filter(in_date_range(columns, after, before), matched)
     selected = {
         "author": request.authors,
         "kind": request.kinds,
         "article": request.articles,
         "year": [str(year) for year in request.years],
+        "month": request.months,
     }
-    passing, facets = facet_counts(engine.facet_columns(), matched, selected)
+    passing, facets = facet_counts(columns, matched, selected)
+    if not request.years and not request.months:
+        facets["month"] = []
+    articles = columns.keys["article"]
+    article_count = len({articles[docnum] for docnum in passing})
+    return Selection(q, passing, facets, " ".join(notices) or None, article_count)
+
+
+def search(engine: Engine, request: SearchRequest) -> SearchResult:
+    """Run one search: match, filter, count facets, rank one page.
+
+    When the query finds little, the result carries a did-you-mean `suggestion`
+    made from the index's own words.
+    """
+    selection = select(engine, request)
     offset = (request.page - 1) * request.per_page
-    page = engine.ranked(q, passing, request.sort, offset, request.per_page)
+    page = engine.ranked(selection.query, selection.docnums, request.sort, offset, request.per_page)
+    suggestion = None
+    if len(selection.docnums) < SUGGEST_BELOW and selection.query.strip():
+        suggestion = engine.suggest(selection.query)
     return SearchResult(
         request=request,
-        total=len(passing),
+        total=len(selection.docnums),
         hits=[Hit(document=doc, snippet=snippet) for doc, snippet in page],
-        facets=facets,
-        notice=notice,
+        facets=selection.facets,
+        notice=selection.notice,
+        suggestion=suggestion,
+        article_count=selection.article_count,
     )
+
+
+def export_documents(
+    engine: Engine, request: SearchRequest, cap: int = EXPORT_CAP
+) -> tuple[int, Iterator[Document]]:
+    """Every document a search selects (up to `cap`), in its sort order, for export.
+
+    :return: the number selected (which may exceed the cap) and the documents.
+    """
+    selection = select(engine, request)
+    documents = engine.documents(selection.query, selection.docnums, request.sort, cap)
+    return len(selection.docnums), documents

@@ -8,21 +8,31 @@ matching document numbers and no per-document I/O.
 from __future__ import annotations
 
 import html
+import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from whoosh import highlight, index, query, sorting
 from whoosh.analysis import Filter, IDTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+)
+from whoosh.util.times import long_to_datetime
 
 from indexer.documents import ARTICLE, Document, fold_author
 from indexer.engine import FacetColumns, IndexLocked, IndexMissing, QuerySyntaxError
 
 SEARCH_FIELDS = ("title", "caption", "body")
+QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year")
+FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
 WRITE_LOCK_TIMEOUT = 5.0
 SNIPPET_CHARS = 240
 
@@ -47,7 +57,7 @@ def build_schema() -> Schema:
         author=ID(stored=True, analyzer=IDTokenizer() | AuthorFoldFilter()),
         author_key=ID(sortable=True),
         author_name=ID(sortable=True),
-        date=DATETIME(stored=True),
+        date=DATETIME(stored=True, sortable=True),
         article_date=DATETIME(stored=True),
         sort_date=DATETIME(sortable=True),
         year=NUMERIC(sortable=True),
@@ -128,6 +138,26 @@ def from_stored(stored: Mapping) -> Document:
     )
 
 
+def syntax_problem(text: str) -> str | None:
+    """What is wrong with a query string, in words a reader understands; None if nothing."""
+    if text.count('"') % 2:
+        return "a quotation mark is not closed"
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "a ')' has no '(' before it"
+    if depth:
+        return "a '(' is not closed"
+    for match in FIELD_PREFIX.finditer(text):
+        name = match.group(1)
+        if name not in QUERY_FIELDS:
+            return f"there is no field {name!r} (fields: {', '.join(QUERY_FIELDS)})"
+        if not text[match.end() :].strip() or text[match.end()].isspace():
+            return f"'{name}:' needs a value right after it"
+    return None
+
+
 class WhooshEngine:
     """A Whoosh index folder, with one shared searcher refreshed on change."""
 
@@ -138,6 +168,8 @@ class WhooshEngine:
         self._columns: FacetColumns | None = None
         self._parser = MultifieldParser(list(SEARCH_FIELDS), ix.schema, group=AndGroup)
         self._parser.add_plugin(FieldAliasPlugin({"article_id": ["article"], "body": ["text"]}))
+        self._parser.add_plugin(PlusMinusPlugin())
+        self._parser.add_plugin(FuzzyTermPlugin())
 
     @classmethod
     def open(cls, index_dir: Path, create: bool = False) -> WhooshEngine:
@@ -195,11 +227,24 @@ class WhooshEngine:
     def parse(self, text: str) -> query.Query:
         if not text.strip():
             return query.Every()
+        problem = syntax_problem(text)
+        if problem:
+            raise QuerySyntaxError(problem)
         try:
             parsed = self._parser.parse(text)
         except Exception as error:
             raise QuerySyntaxError(str(error)) from error
+        if parsed is query.NullQuery:
+            raise QuerySyntaxError("it has operators but nothing to search for")
         return parsed
+
+    def suggest(self, text: str) -> str | None:
+        """The query with misspelt words replaced by words from the index, if any."""
+        if not text.strip():
+            return None
+        searcher = self._current()
+        correction = searcher.correct_query(self.parse(text), text)
+        return correction.string if correction.string != text else None
 
     def matching(self, text: str) -> list[int]:
         searcher = self._current()
@@ -221,7 +266,13 @@ class WhooshEngine:
         kinds = column("kind")
         authors = column("author_key")
         names = column("author_name")
-        years = [str(year) if year else "" for year in column("year")]
+        def iso_dates(name: str) -> list[str]:
+            """A date column as ISO dates; a document without the date has ''."""
+            missing = reader.schema[name].column_type.default_value()
+            raw = reader.column_reader(name, translate=False)
+            return ["" if n == missing else long_to_datetime(n).date().isoformat() for n in raw]
+
+        dates = iso_dates("sort_date")
         article_ids = column("article_id")
         forms: dict[str, Counter] = {}
         for key, name in zip(authors, names, strict=True):
@@ -230,19 +281,22 @@ class WhooshEngine:
         articles = (searcher.stored_fields(n) for n in searcher.document_numbers(kind=ARTICLE))
         titles = {stored["article_id"]: stored.get("article_title", "") for stored in articles}
         return FacetColumns(
-            keys={"kind": kinds, "author": authors, "article": article_ids, "year": years},
+            keys={
+                "kind": kinds,
+                "author": authors,
+                "article": article_ids,
+                "year": [d[:4] for d in dates],
+                "month": [d[:7] for d in dates],
+                "date": dates,
+                "own_date": iso_dates("date"),
+            },
             labels={
                 "author": {key: counter.most_common(1)[0][0] for key, counter in forms.items()},
                 "article": titles,
             },
         )
 
-    def ranked(
-        self, text: str, docnums: set[int], sort: str, offset: int, limit: int
-    ) -> list[tuple[Document, str]]:
-        if not docnums:
-            return []
-        searcher = self._current()
+    def _results(self, text: str, docnums: set[int], sort: str, limit: int):
         sortedby = None
         if sort in ("newest", "oldest"):
             reverse = sort == "newest"
@@ -253,9 +307,22 @@ class WhooshEngine:
                     sorting.FieldFacet("position", reverse=reverse),
                 ]
             )
-        results = searcher.search(
-            self.parse(text), filter=docnums, limit=offset + limit, sortedby=sortedby
+        return self._current().search(
+            self.parse(text), filter=docnums, limit=limit, sortedby=sortedby
         )
+
+    def documents(self, text: str, docnums: set[int], sort: str, limit: int) -> Iterator[Document]:
+        if not docnums:
+            return iter(())
+        results = self._results(text, docnums, sort, limit)
+        return (from_stored(hit.fields()) for hit in results)
+
+    def ranked(
+        self, text: str, docnums: set[int], sort: str, offset: int, limit: int
+    ) -> list[tuple[Document, str]]:
+        if not docnums:
+            return []
+        results = self._results(text, docnums, sort, offset + limit)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = MarkFormatter()
         page = []

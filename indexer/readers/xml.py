@@ -208,9 +208,7 @@ class CommentDraft:
     order: int
 
 
-def thread_comments(
-    kept: list[CommentDraft], links: dict[str, str | None]
-) -> tuple[Comment, ...]:
+def thread_comments(kept: list[CommentDraft], links: dict[str, str | None]) -> tuple[Comment, ...]:
     """The kept comments numbered 1..N by date (undated last), then id, then file order.
 
     `links` maps every comment of the article, kept or not, to its parent's key. A
@@ -247,9 +245,7 @@ def _id_order(key: str | None) -> tuple[int, str]:
     return (len(key), key) if key.isascii() and key.isdigit() else (0, key)
 
 
-def _nearest_kept_parents(
-    kept: set[str], links: dict[str, str | None]
-) -> dict[str, str | None]:
+def _nearest_kept_parents(kept: set[str], links: dict[str, str | None]) -> dict[str, str | None]:
     """Each comment's nearest kept ancestor, walking every chain once.
 
     A node's answer always names a node answered before it, so no cycle survives.

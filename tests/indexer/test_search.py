@@ -1,8 +1,9 @@
 from collections import Counter
+from datetime import date
 
 import pytest
 
-from indexer.search import InvalidRequest, SearchRequest, search
+from indexer.search import InvalidRequest, SearchRequest, date_bound, export_documents, search
 
 SEED_COMMENTERS = Counter(
     {
@@ -160,5 +161,86 @@ def test_search_json_has_the_documented_shape(seed_engine):
     assert {"query", "total", "page", "per_page", "hits", "facets"} <= data.keys()
     assert {"id", "kind", "author", "date", "article_id", "article_title", "position",
             "snippet", "url"} <= data["hits"][0].keys()
-    assert set(data["facets"]) == {"author", "kind", "article", "year"}
+    assert {"author", "kind", "article", "year"} <= set(data["facets"])
     assert {"value", "count"} <= data["facets"]["author"][0].keys()
+
+
+@pytest.mark.parametrize(
+    "kwargs, total",
+    [
+        ({"after": date(2012, 3, 8)}, 18),
+        ({"after": date(2012, 3, 9)}, 3),
+        ({"before": date(2012, 3, 8)}, 15),
+        ({"after": date(2013, 1, 1), "before": date(2020, 12, 31)}, 0),
+        ({"q": "after:2021"}, 3),
+        ({"q": "before:2012-03"}, 15),
+        ({"q": "putin before:2012"}, 6),
+    ],
+)
+def test_search_date_range_uses_comment_or_article_date(seed_engine, kwargs, total):
+    assert search(seed_engine, SearchRequest(**kwargs)).total == total
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2012", date(2012, 1, 1), date(2012, 12, 31)),
+        ("2012-02", date(2012, 2, 1), date(2012, 2, 29)),
+        ("2012-03-08", date(2012, 3, 8), date(2012, 3, 8)),
+    ],
+)
+def test_date_bound_partial_dates_cover_their_period(text, start, end):
+    assert (date_bound(text), date_bound(text, end=True)) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["12", "2012-13", "2012-02-30", "yesterday"])
+def test_date_bound_refuses_what_is_no_date(text):
+    with pytest.raises(InvalidRequest):
+        date_bound(text)
+
+
+def test_search_unreadable_date_in_query_is_named_in_the_notice(seed_engine):
+    result = search(seed_engine, SearchRequest(q="putin after:soon"))
+    assert "after:soon" in result.notice and result.total == 8
+
+
+def test_search_month_facet_appears_once_a_year_is_chosen(seed_engine, seed_request):
+    assert search(seed_engine, seed_request()).facets["month"] == []
+    months = search(seed_engine, seed_request(years=(2012,))).facets["month"]
+    assert [(v.value, v.label, v.count) for v in months] == [("2012-03", "March 2012", 15)]
+
+
+@pytest.mark.parametrize("query", ['"putin russia', "(putin OR", "author:", "foo:putin", ")))"])
+def test_search_unparsable_query_searches_its_words_and_says_so(seed_engine, query):
+    result = search(seed_engine, SearchRequest(q=query))
+    assert result.notice.startswith("Could not read the query")
+
+
+def test_search_minus_excludes_a_word(seed_engine):
+    with_putin = search(seed_engine, SearchRequest(q="russia putin")).total
+    without = search(seed_engine, SearchRequest(q="russia -putin")).total
+    assert without == search(seed_engine, SearchRequest(q="russia")).total - with_putin
+
+
+def test_search_suggests_a_correction_when_nothing_is_found(seed_engine):
+    result = search(seed_engine, SearchRequest(q="putn pakstan"))
+    assert result.total == 0 and result.suggestion == "putin pakistan"
+    assert result.to_json()["suggestion"] == "putin pakistan"
+
+
+def test_search_offers_no_suggestion_when_the_query_finds_plenty(seed_engine):
+    assert search(seed_engine, SearchRequest(q="putin")).suggestion is None
+
+
+def test_search_counts_the_articles_hit(seed_engine):
+    assert search(seed_engine, SearchRequest(q="putin")).article_count == 2
+
+
+def test_export_documents_gives_every_match_past_one_page(seed_engine, seed_request):
+    total, documents = export_documents(seed_engine, seed_request(per_page=5))
+    assert total == 15 and len(list(documents)) == 15
+
+
+def test_export_documents_stops_at_the_cap(seed_engine, seed_request):
+    total, documents = export_documents(seed_engine, seed_request(), cap=4)
+    assert total == 15 and len(list(documents)) == 4

@@ -1,0 +1,86 @@
+"""An author's page: how much they wrote, when, and under which articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from indexer.documents import COMMENT, fold_author
+from indexer.engine import Engine
+from indexer.facets import FacetValue
+from indexer.search import SearchRequest, select
+
+MONTHLY_SPAN = 36  # months; a longer career is charted by year
+
+
+@dataclass(frozen=True)
+class AuthorProfile:
+    """What the author page shows above the comments themselves.
+
+    `first` and `last` are the comments' own dates, or their articles' dates when
+    the comments have none (`from_article_dates` then says so). `timeline` counts
+    comments per month ("2012-03") or, over long spans, per year ("2012"), with the
+    empty periods in between.
+    """
+
+    name: str
+    comments: int
+    first: date | None
+    last: date | None
+    from_article_dates: bool
+    articles: list[FacetValue]
+    timeline: list[tuple[str, int]]
+
+    def to_json(self) -> dict:
+        return {
+            "author": self.name,
+            "comments": self.comments,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "from_article_dates": self.from_article_dates,
+            "articles": [
+                {"id": a.value, "title": a.label, "count": a.count} for a in self.articles
+            ],
+            "timeline": [{"period": period, "count": count} for period, count in self.timeline],
+        }
+
+
+def periods(first: date, last: date, monthly: bool) -> list[str]:
+    """Every month (or year) from the first date's to the last's, in order."""
+    if not monthly:
+        return [str(year) for year in range(first.year, last.year + 1)]
+    months, (year, month) = [], (first.year, first.month)
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def timeline(dates: list[str]) -> list[tuple[str, int]]:
+    if not dates:
+        return []
+    first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
+    monthly = (last.year - first.year) * 12 + last.month - first.month < MONTHLY_SPAN
+    counts = Counter(d[:7] if monthly else d[:4] for d in dates)
+    return [(period, counts.get(period, 0)) for period in periods(first, last, monthly)]
+
+
+def author_profile(engine: Engine, name: str) -> AuthorProfile | None:
+    """The profile of the author `name` (any case), or None when they wrote no comment."""
+    selection = select(engine, SearchRequest(authors=(name,), kinds=(COMMENT,)))
+    if not selection.docnums:
+        return None
+    columns = engine.facet_columns()
+    own = sorted(filter(None, (columns.keys["own_date"][n] for n in selection.docnums)))
+    dates = own or sorted(filter(None, (columns.keys["date"][n] for n in selection.docnums)))
+    key = fold_author(name)
+    return AuthorProfile(
+        name=columns.labels["author"].get(key, name),
+        comments=len(selection.docnums),
+        first=date.fromisoformat(dates[0]) if dates else None,
+        last=date.fromisoformat(dates[-1]) if dates else None,
+        from_article_dates=bool(dates) and not own,
+        articles=selection.facets["article"],
+        timeline=timeline(dates),
+    )
