@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.engine import Engine
-from indexer.whoosh_engine import WhooshEngine
+from indexer.engine import Engine, Store
+from indexer.whoosh_engine import WhooshEngine, WhooshStore
 
 
-def open_engine(index_dir: Path, create: bool = False) -> Engine:
-    """Open the index in `index_dir`, creating an empty one when asked.
+def open_engine(index_dir: Path) -> Engine:
+    """The reading side of the index in `index_dir`; it follows later commits and rebuilds.
 
-    :raise IndexMissing: when there is no index and `create` is false.
+    :raise IndexMissing: when no index has been built there.
     """
-    return WhooshEngine.open(Path(index_dir), create=create)
+    return WhooshEngine.open(Path(index_dir))
+
+
+def open_store(generation: Path, create: bool = False) -> Store:
+    """The writing side of one generation folder of an index."""
+    return WhooshStore(generation, create=create)

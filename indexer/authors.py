@@ -71,7 +71,7 @@ def author_profile(engine: Engine, name: str) -> AuthorProfile | None:
     selection = select(engine, SearchRequest(authors=(name,), kinds=(COMMENT,)))
     if not selection.docnums:
         return None
-    columns = engine.facet_columns()
+    columns = selection.snapshot.facet_columns()
     own = sorted(filter(None, (columns.keys["own_date"][n] for n in selection.docnums)))
     dates = own or sorted(filter(None, (columns.keys["date"][n] for n in selection.docnums)))
     key = fold_author(name)

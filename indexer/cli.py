@@ -5,14 +5,17 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
+import time
 from pathlib import Path
 
 import click
 
 from indexer.archive import open_engine
 from indexer.engine import IndexLocked, IndexMissing
-from indexer.indexing import index_paths
+from indexer.indexing import LOCK_WAIT_SECONDS, IndexSummary, index_paths, remove_paths
 from indexer.search import SORTS, InvalidRequest, SearchRequest, SearchResult, search
+from indexer.stats import index_stats
 
 DEFAULT_INDEX = Path("instance/index")
 DEFAULT_CORPUS = Path("corpus")
@@ -37,28 +40,142 @@ def cli() -> None:
     """Hubbub: a searchable archive of news articles and their reader comments."""
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@index_option
-def index(paths: tuple[Path, ...], index_dir: Path) -> None:
-    """Index archive files and folders (default: corpus/).
+class ProgressReport:
+    """Progress of an indexing run: a bar on a terminal, a line every few seconds elsewhere."""
 
-    Each file's documents replace what that file gave before.
+    PLAIN_EVERY_SECONDS = 2.0
+    BAR_WIDTH = 30
 
-    Example: hubbub index corpus/ --index instance/index
-    """
-    try:
-        summary = index_paths(paths or (DEFAULT_CORPUS,), index_dir)
-    except IndexLocked as error:
-        raise click.ClickException(str(error)) from error
+    def __init__(self, on_terminal: bool) -> None:
+        self.on_terminal = on_terminal
+        self.started = time.monotonic()
+        self.last_line = 0.0
+
+    def __call__(self, done: int, total: int, documents: int) -> None:
+        now = time.monotonic()
+        rate = done / max(now - self.started, 1e-6)
+        text = f"{done:,}/{total:,} files · {documents:,} documents · {rate:,.0f} files/s"
+        if self.on_terminal:
+            filled = self.BAR_WIDTH * done // max(total, 1)
+            bar = "#" * filled + "-" * (self.BAR_WIDTH - filled)
+            click.echo(f"\r[{bar}] {text}", nl=done == total, err=True)
+        elif done == total or now - self.last_line >= self.PLAIN_EVERY_SECONDS:
+            self.last_line = now
+            click.echo(f"indexed {text}", err=True)
+
+
+def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     click.echo(
-        f"Read {plural(summary.files_read, 'file')}: {plural(summary.articles, 'article')}, "
+        f"Read {plural(summary.files_indexed, 'file')}: {plural(summary.articles, 'article')}, "
         f"{plural(summary.comments, 'comment')}, into {index_dir}."
+    )
+    click.echo(
+        f"{summary.files_unchanged:,} unchanged, {summary.files_removed:,} removed, "
+        f"{len(summary.skipped):,} skipped; generation {summary.generation}"
+        + (" (rebuilt)" if summary.rebuilt else "")
+        + ("" if summary.wrote else ", nothing written")
+        + f"; {summary.seconds:.1f} s."
     )
     if summary.skipped:
         click.echo(f"Skipped {plural(len(summary.skipped), 'file')}:")
         for path, reason in summary.skipped:
             click.echo(f"  {path}: {reason}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one, then swap.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any file is skipped.")
+@click.option("--quiet", is_flag=True, help="No progress and no summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--wait",
+    type=float,
+    default=LOCK_WAIT_SECONDS,
+    show_default=True,
+    help="Seconds to wait for another indexer to finish.",
+)
+@index_option
+def index(
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    strict: bool,
+    quiet: bool,
+    as_json: bool,
+    wait: float,
+    index_dir: Path,
+) -> None:
+    """Index archive files and folders (default: corpus/).
+
+    Unchanged files are skipped, changed ones re-indexed, and files gone from the
+    folders given are dropped from the index.
+
+    Example: hubbub index corpus/ --index instance/index
+    """
+    progress = None if quiet else ProgressReport(sys.stderr.isatty())
+    try:
+        summary = index_paths(
+            paths or (DEFAULT_CORPUS,),
+            index_dir,
+            rebuild=rebuild,
+            progress=progress,
+            wait=wait,
+            command="hubbub index",
+        )
+    except IndexLocked as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        print_summary(summary, index_dir)
+    if strict and summary.skipped:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--wait", type=float, default=LOCK_WAIT_SECONDS, show_default=True)
+@index_option
+def remove(paths: tuple[Path, ...], wait: float, index_dir: Path) -> None:
+    """Drop the documents of files, or of every file under folders, from the index.
+
+    Example: hubbub remove corpus/old-site/
+    """
+    try:
+        summary = remove_paths(paths, index_dir, wait=wait)
+    except (IndexLocked, IndexMissing) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Removed {plural(summary.files_removed, 'file')}; generation {summary.generation}.")
+    for path, reason in summary.skipped:
+        click.echo(f"  {path}: {reason}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@index_option
+def stats(as_json: bool, index_dir: Path) -> None:
+    """What the index holds: documents, authors, dates, size, and every source file.
+
+    Example: hubbub stats --json
+    """
+    try:
+        figures = index_stats(index_dir)
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
+        return
+    kinds = ", ".join(f"{plural(n, kind)}" for kind, n in figures.documents.items())
+    click.echo(f"Index {index_dir} ({figures.engine}, {figures.generation}): {kinds}")
+    span = f"{figures.first_date} to {figures.last_date}"
+    click.echo(f"{figures.authors:,} distinct commenters; dates {span}")
+    click.echo(f"{figures.size_bytes / 2**20:.1f} MiB on disk; last indexed {figures.indexed_at}")
+    if figures.top_authors:
+        click.echo("Top commenters: " + ", ".join(f"{a} ({n})" for a, n in figures.top_authors))
+    click.echo(f"{plural(len(figures.files), 'source file')}:")
+    for record in figures.files:
+        status = record["status"] + (f": {record['reason']}" if record["reason"] else "")
+        click.echo(f"  {record['path']}: {status}")
 
 
 def plain_text(snippet: str) -> str:
@@ -113,8 +230,14 @@ def search_command(
     """
     try:
         request = SearchRequest(
-            q=query, authors=authors, kinds=kinds, articles=articles, years=years,
-            sort=sort, page=page, per_page=limit,
+            q=query,
+            authors=authors,
+            kinds=kinds,
+            articles=articles,
+            years=years,
+            sort=sort,
+            page=page,
+            per_page=limit,
         )
         result = search(open_engine(index_dir), request)
     except (InvalidRequest, IndexMissing) as error:

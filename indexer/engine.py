@@ -1,7 +1,9 @@
 """The engine boundary: what the rest of Hubbub asks of a full-text index.
 
-Everything outside the engine module speaks in `Document`s, query strings and
-per-document facet columns, so a second engine can sit beside Whoosh.
+Everything outside the engine modules speaks in `Document`s, query strings and
+per-document facet columns, so a second engine can sit beside Whoosh. Reading
+goes through a `Snapshot`, one consistent view of the index in which document
+numbers stay valid; writing goes through a `Store`, one generation folder.
 """
 
 from __future__ import annotations
@@ -22,28 +24,24 @@ class IndexLocked(Exception):
 
 
 class QuerySyntaxError(ValueError):
-    """A query string the engine cannot parse."""
+    """A query string the engine cannot parse; the message says what is wrong."""
 
 
 @dataclass(frozen=True)
 class FacetColumns:
-    """Per-document facet keys, indexed by the engine's document number.
+    """Per-document facet keys, indexed by the snapshot's document number.
 
-    `keys[facet][docnum]` is the document's value for that facet ('' when it has
-    none); `labels[facet]` maps a key to what a reader sees (the author as posted,
-    the article's title).
+    `keys[name][docnum]` is the document's value ('' when it has none): "kind",
+    "author" (folded), "article", "year", "month", "date" (own or article's, ISO)
+    and "own_date". `labels[name]` maps a key to what a reader sees (the author as
+    posted, the article's title).
     """
 
     keys: Mapping[str, Sequence[str]]
     labels: Mapping[str, Mapping[str, str]]
 
 
-class Engine(Protocol):
-    def replace_sources(self, documents: Mapping[str, Sequence[Document]]) -> None:
-        """Make each source's documents exactly the ones given, in one commit."""
-
-    def remove_sources(self, sources: Iterable[str]) -> None: ...
-
+class Snapshot(Protocol):
     def matching(self, query: str) -> list[int]:
         """Document numbers matching a query string; '' matches everything.
 
@@ -68,3 +66,20 @@ class Engine(Protocol):
 
     def doc_count(self) -> int: ...
 
+    def sources(self) -> set[str]: ...
+
+
+class Engine(Protocol):
+    def snapshot(self) -> Snapshot:
+        """The index as it is now; cheap to call on every request."""
+
+
+class Store(Protocol):
+    def replace_sources(
+        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+    ) -> None:
+        """Drop the `remove` sources and make each given source's documents exactly
+        these, in one atomic commit."""
+
+    def generation(self) -> int:
+        """A number that grows with every commit."""

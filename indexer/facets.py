@@ -118,9 +118,7 @@ def facet_counts(
     :param selected: facet name to the values chosen for it (values OR together).
     :return: the documents passing every filter, and each facet's values.
     """
-    chosen = {
-        facet.name: {facet.key(v) for v in selected.get(facet.name, ())} for facet in FACETS
-    }
+    chosen = {facet.name: {facet.key(v) for v in selected.get(facet.name, ())} for facet in FACETS}
     active = [
         (facet.name, columns.keys[facet.name], chosen[facet.name])
         for facet in FACETS

@@ -1,45 +1,92 @@
-"""Building and updating the index from archive files on disk."""
+"""Building and updating the index from archive files on disk.
+
+A run is incremental: a file whose content hash is the one recorded is skipped, a
+changed file's documents replace its old ones, and the documents of files gone
+from the folders being indexed are removed. Work is committed in batches, each
+atomic, with the record of hashes written after each commit, so a killed run
+leaves the index whole and the next run picks up where it stopped. `rebuild`
+fills a new generation and swaps it in when complete; the live one serves until
+then.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.archive import open_engine
+from indexer.archive import open_store
 from indexer.documents import ARTICLE, Document, thread_documents
+from indexer.engine import IndexMissing
+from indexer.layout import FileRecord, IndexLayout, Manifest
 from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_file
+from indexer.records import Article
 
 MAX_FILES = 1_000_000
+BATCH_FILES = 500
+BATCH_DOCUMENTS = 20_000
+LOCK_WAIT_SECONDS = 10.0
+
+Progress = Callable[[int, int, int], None]
+"""Called after each file: files done, files in all, documents written so far."""
 
 
 @dataclass
 class IndexSummary:
     """What one indexing run did, for the operator."""
 
-    files_read: int = 0
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
     articles: int = 0
     comments: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    generation: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+    @property
+    def documents(self) -> int:
+        return self.articles + self.comments
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.files_indexed or self.files_removed or self.rebuilt)
 
     def to_json(self) -> dict:
         return {
-            "files_read": self.files_read,
+            "files_seen": self.files_seen,
+            "files_indexed": self.files_indexed,
+            "files_unchanged": self.files_unchanged,
+            "files_removed": self.files_removed,
+            "files_skipped": len(self.skipped),
             "articles": self.articles,
             "comments": self.comments,
             "skipped": [{"path": path, "reason": reason} for path, reason in self.skipped],
+            "generation": self.generation,
+            "rebuilt": self.rebuilt,
+            "seconds": round(self.seconds, 3),
         }
 
 
-def archive_files(paths: Iterable[Path], summary: IndexSummary) -> Iterator[Path]:
+def source_key(path: Path) -> str:
+    """How the index names a file: its absolute path, whatever folder it was given from."""
+    return str(path.resolve())
+
+
+def archive_files(paths: Iterable[Path], summary: IndexSummary) -> list[Path]:
     """The files to read: named files as they are, folders walked for known suffixes.
 
     Hidden files and folders are passed over; a missing path is reported as skipped.
     """
-    count = 0
+    files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
+            files += sorted(
                 p
                 for p in path.rglob("*")
                 if p.suffix.lower() in SUPPORTED_SUFFIXES
@@ -47,50 +94,174 @@ def archive_files(paths: Iterable[Path], summary: IndexSummary) -> Iterator[Path
                 and p.is_file()
             )
         elif path.exists():
-            found = [path]
+            files.append(path)
         else:
             summary.skipped.append((str(path), "no such file or folder"))
-            continue
-        for file in found:
-            count += 1
-            if count > MAX_FILES:
-                summary.skipped.append((str(file), f"over the limit of {MAX_FILES} files a run"))
-                return
-            yield file
+        if len(files) > MAX_FILES:
+            summary.skipped.append((str(path), f"more than {MAX_FILES:,} files in one run"))
+            return files[:MAX_FILES]
+    return files
 
 
-def read_documents(file: Path, summary: IndexSummary) -> list[Document] | None:
-    """The file's documents, or None (reported in the summary) when it cannot be read."""
+def under(source: str, folders: list[str]) -> bool:
+    return any(source.startswith(folder + os.sep) for folder in folders)
+
+
+def content_hash(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def read_documents(file: Path, summary: IndexSummary) -> list[Document] | str:
+    """The file's documents, or the reason it could not be read."""
     try:
         articles = read_file(file)
     except ReaderError as error:
-        summary.skipped.append((str(file), str(error)))
-        return None
+        return str(error)
     except Exception as error:  # a reader failing on one odd file must not stop the run
-        summary.skipped.append((str(file), f"could not be read ({type(error).__name__}: {error})"))
-        return None
-    source = str(file.resolve())
-    documents = [doc for article in articles for doc in thread_documents(article, source)]
-    summary.files_read += 1
-    summary.articles += sum(1 for doc in documents if doc.kind == ARTICLE)
-    summary.comments += sum(1 for doc in documents if doc.kind != ARTICLE)
-    return documents
+        return f"could not be read ({type(error).__name__}: {error})"
+    return [doc for article in articles for doc in thread_documents(article, source_key(file))]
 
 
-def index_paths(paths: Iterable[Path], index_dir: Path) -> IndexSummary:
-    """Read every archive file under `paths` and put its documents in the index.
+class IndexRun:
+    """One run's batch of changes, committed to the store with the manifest after it."""
 
-    Each file's documents replace whatever that file gave before, in one commit at
-    the end: a failure leaves the index as it was.
+    def __init__(self, layout: IndexLayout, generation: Path, fresh: bool) -> None:
+        self.layout = layout
+        self.generation = generation
+        self.store = open_store(generation, create=fresh)
+        self.manifest = Manifest() if fresh else layout.read_manifest(generation)
+        self.batch: dict[str, list[Document]] = {}
+        self.removals: list[str] = []
+        self.pending_documents = 0
 
-    :raise IndexLocked: when another process is writing to the index.
+    def add(self, source: str, documents: list[Document], record: FileRecord) -> None:
+        self.batch[source] = documents
+        self.manifest.files[source] = record
+        self.pending_documents += len(documents)
+        if len(self.batch) >= BATCH_FILES or self.pending_documents >= BATCH_DOCUMENTS:
+            self.commit()
+
+    def remove(self, source: str) -> None:
+        self.removals.append(source)
+        self.manifest.files.pop(source, None)
+
+    def commit(self) -> None:
+        if self.batch or self.removals:
+            self.store.replace_sources(self.batch, remove=self.removals)
+            self.layout.write_manifest(self.generation, self.manifest)
+        self.batch, self.removals, self.pending_documents = {}, [], 0
+
+
+def index_paths(
+    paths: Iterable[Path],
+    index_dir: Path,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: float = LOCK_WAIT_SECONDS,
+    command: str = "",
+) -> IndexSummary:
+    """Bring the index up to date with the archive files under `paths`.
+
+    :param rebuild: build a fresh generation beside the live one and swap it in.
+    :param progress: called after every file.
+    :param wait: how long to wait for another writer to finish.
+    :raise IndexLocked: when another process still holds the index after `wait`.
     """
+    started = time.monotonic()
+    paths = list(paths)
+    layout = IndexLayout(index_dir)
     summary = IndexSummary()
-    batch: dict[str, list[Document]] = {}
-    for file in archive_files(paths, summary):
-        documents = read_documents(file, summary)
-        if documents is not None:
-            batch[str(file.resolve())] = documents
-    engine = open_engine(index_dir, create=True)
-    engine.replace_sources(batch)
+    with layout.writer_lock(wait, command):
+        live = layout.current()
+        fresh = rebuild or live is None
+        run = IndexRun(layout, layout.new_generation() if fresh else live, fresh)
+        summary.rebuilt = fresh
+        files = archive_files(paths, summary)
+        summary.files_seen = len(files)
+        seen = {source_key(file) for file in files}
+        folders = [source_key(path) for path in paths if path.is_dir()]
+        for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
+            run.remove(source)
+            summary.files_removed += 1
+        for done, file in enumerate(files, start=1):
+            index_file(file, run, summary)
+            if progress:
+                progress(done, len(files), summary.documents)
+        run.commit()
+        if fresh:
+            layout.publish(run.generation)
+        summary.generation = run.store.generation()
+    summary.seconds = time.monotonic() - started
     return summary
+
+
+def index_file(file: Path, run: IndexRun, summary: IndexSummary) -> None:
+    """Index one file into the run unless its content is the one already indexed."""
+    source = source_key(file)
+    try:
+        digest = content_hash(file)
+    except OSError as error:
+        summary.skipped.append((str(file), f"cannot be read: {error.strerror or error}"))
+        return
+    known = run.manifest.files.get(source)
+    if known and known.sha256 == digest:
+        summary.files_unchanged += 1
+        return
+    documents = read_documents(file, summary)
+    if isinstance(documents, str):
+        if known and known.status == "indexed":
+            documents += "; its earlier version stays in the index"
+        else:
+            run.manifest.files[source] = FileRecord(digest, "skipped", documents)
+        summary.skipped.append((str(file), documents))
+        return
+    articles = sum(1 for doc in documents if doc.kind == ARTICLE)
+    record = FileRecord(digest, "indexed", "", articles, len(documents) - articles)
+    run.add(source, documents, record)
+    summary.files_indexed += 1
+    summary.articles += record.articles
+    summary.comments += record.comments
+
+
+def remove_paths(
+    paths: Iterable[Path], index_dir: Path, wait: float = LOCK_WAIT_SECONDS
+) -> IndexSummary:
+    """Drop the documents of the given files, or of every file under the given folders."""
+    layout = IndexLayout(index_dir)
+    summary = IndexSummary()
+    with layout.writer_lock(wait, "hubbub remove"):
+        live = layout.current()
+        if live is None:
+            raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
+        run = IndexRun(layout, live, fresh=False)
+        for path in paths:
+            key = source_key(path)
+            matched = [s for s in run.manifest.files if s == key or under(s, [key])]
+            if not matched:
+                summary.skipped.append((str(path), "not in the index"))
+            for source in matched:
+                run.remove(source)
+                summary.files_removed += 1
+        run.commit()
+        summary.generation = run.store.generation()
+    return summary
+
+
+def index_records(
+    articles: Iterable[Article], index_dir: Path, source: str, wait: float = LOCK_WAIT_SECONDS
+) -> None:
+    """Put articles made in code straight into the index, as the documents of `source`.
+
+    For programs that build records themselves rather than reading files; a later
+    run over files leaves `source` alone unless a file of that name is indexed.
+    """
+    layout = IndexLayout(index_dir)
+    with layout.writer_lock(wait, "index_records"):
+        live = layout.current()
+        generation = live or layout.new_generation()
+        store = open_store(generation, create=live is None)
+        documents = [doc for article in articles for doc in thread_documents(article, source)]
+        store.replace_sources({source: documents})
+        if live is None:
+            layout.publish(generation)

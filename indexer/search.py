@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from indexer.documents import KINDS, Document
-from indexer.engine import Engine, FacetColumns, QuerySyntaxError
+from indexer.engine import Engine, FacetColumns, QuerySyntaxError, Snapshot
 from indexer.facets import FacetValue, facet_counts
 
 SORTS = ("relevance", "newest", "oldest")
@@ -153,6 +153,7 @@ def split_date_bounds(text: str) -> tuple[str, dict[str, date], list[str]]:
 class Selection:
     """The documents a request selects, before ranking: what pages and exports share."""
 
+    snapshot: Snapshot
     query: str
     docnums: set[int]
     facets: dict[str, list[FacetValue]]
@@ -174,18 +175,19 @@ def select(engine: Engine, request: SearchRequest) -> Selection:
     A query the engine cannot parse is searched as its plain words, and the
     selection's `notice` says why.
     """
+    snapshot = engine.snapshot()
     q, bounds, unread = split_date_bounds(request.q)
     notices = []
     if unread:
         unread_text = ", ".join(unread)
         notices.append(f"Could not read {unread_text}: write dates YYYY, YYYY-MM or YYYY-MM-DD.")
     try:
-        matched = engine.matching(q)
+        matched = snapshot.matching(q)
     except QuerySyntaxError as problem:
         words = plain_words(q)
         notices.append(f"Could not read the query: {problem}. Searched for {words!r} instead.")
-        q, matched = words, engine.matching(words)
-    columns = engine.facet_columns()
+        q, matched = words, snapshot.matching(words)
+    columns = snapshot.facet_columns()
     after = max(filter(None, (request.after, bounds.get("after"))), default=None)
     before = min(filter(None, (request.before, bounds.get("before"))), default=None)
     if after or before:
@@ -202,7 +204,7 @@ def select(engine: Engine, request: SearchRequest) -> Selection:
         facets["month"] = []
     articles = columns.keys["article"]
     article_count = len({articles[docnum] for docnum in passing})
-    return Selection(q, passing, facets, " ".join(notices) or None, article_count)
+    return Selection(snapshot, q, passing, facets, " ".join(notices) or None, article_count)
 
 
 def search(engine: Engine, request: SearchRequest) -> SearchResult:
@@ -213,10 +215,13 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
     """
     selection = select(engine, request)
     offset = (request.page - 1) * request.per_page
-    page = engine.ranked(selection.query, selection.docnums, request.sort, offset, request.per_page)
+    snapshot = selection.snapshot
+    page = snapshot.ranked(
+        selection.query, selection.docnums, request.sort, offset, request.per_page
+    )
     suggestion = None
     if len(selection.docnums) < SUGGEST_BELOW and selection.query.strip():
-        suggestion = engine.suggest(selection.query)
+        suggestion = snapshot.suggest(selection.query)
     return SearchResult(
         request=request,
         total=len(selection.docnums),
@@ -236,5 +241,5 @@ def export_documents(
     :return: the number selected (which may exceed the cap) and the documents.
     """
     selection = select(engine, request)
-    documents = engine.documents(selection.query, selection.docnums, request.sort, cap)
+    documents = selection.snapshot.documents(selection.query, selection.docnums, request.sort, cap)
     return len(selection.docnums), documents

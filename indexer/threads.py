@@ -30,7 +30,7 @@ class Thread:
 
 def get_thread(engine: Engine, article_id: str) -> Thread | None:
     """The thread of `article_id`, or None when the index has no such article."""
-    documents = engine.thread(article_id)
+    documents = engine.snapshot().thread(article_id)
     articles = [d for d in documents if d.kind == ARTICLE]
     if not articles:
         return None

@@ -29,6 +29,7 @@ from whoosh.util.times import long_to_datetime
 
 from indexer.documents import ARTICLE, Document, fold_author
 from indexer.engine import FacetColumns, IndexLocked, IndexMissing, QuerySyntaxError
+from indexer.layout import IndexLayout
 
 SEARCH_FIELDS = ("title", "caption", "body")
 QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year")
@@ -158,35 +159,14 @@ def syntax_problem(text: str) -> str | None:
     return None
 
 
-class WhooshEngine:
-    """A Whoosh index folder, with one shared searcher refreshed on change."""
+class WhooshStore:
+    """The writing side: one generation folder of the index."""
 
-    def __init__(self, ix: index.Index) -> None:
-        self._ix = ix
-        self._lock = threading.Lock()
-        self._searcher = ix.searcher()
-        self._columns: FacetColumns | None = None
-        self._parser = MultifieldParser(list(SEARCH_FIELDS), ix.schema, group=AndGroup)
-        self._parser.add_plugin(FieldAliasPlugin({"article_id": ["article"], "body": ["text"]}))
-        self._parser.add_plugin(PlusMinusPlugin())
-        self._parser.add_plugin(FuzzyTermPlugin())
-
-    @classmethod
-    def open(cls, index_dir: Path, create: bool = False) -> WhooshEngine:
-        if index.exists_in(str(index_dir)):
-            return cls(index.open_dir(str(index_dir)))
-        if not create:
-            raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
-        index_dir.mkdir(parents=True, exist_ok=True)
-        return cls(index.create_in(str(index_dir), build_schema()))
-
-    def _current(self):
-        """The shared searcher, refreshed when another writer has committed."""
-        with self._lock:
-            if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-                self._columns = None
-            return self._searcher
+    def __init__(self, generation: Path, create: bool = False) -> None:
+        if create:
+            self._ix = index.create_in(str(generation), build_schema())
+        else:
+            self._ix = index.open_dir(str(generation))
 
     def _writer(self):
         try:
@@ -196,9 +176,13 @@ class WhooshEngine:
                 "Another process is writing to this index; try again when it has finished."
             ) from error
 
-    def replace_sources(self, documents: Mapping[str, Sequence[Document]]) -> None:
+    def replace_sources(
+        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+    ) -> None:
         writer = self._writer()
         try:
+            for source in remove:
+                writer.delete_by_term("source", source)
             for source, docs in documents.items():
                 writer.delete_by_term("source", source)
                 for doc in docs:
@@ -208,21 +192,72 @@ class WhooshEngine:
             raise
         writer.commit()
 
-    def remove_sources(self, sources: Iterable[str]) -> None:
-        writer = self._writer()
-        try:
-            for source in sources:
-                writer.delete_by_term("source", source)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+    def generation(self) -> int:
+        return self._ix.latest_generation()
+
+
+class WhooshEngine:
+    """The reading side: follows the live generation, one shared searcher for all threads.
+
+    It never writes: the index is opened read-only, so a copy of the folder can be
+    served from read-only storage.
+    """
+
+    def __init__(self, layout: IndexLayout) -> None:
+        self._layout = layout
+        self._lock = threading.Lock()
+        self._stamp: int | None = None
+        self._snapshot: WhooshSnapshot | None = None
+        self.snapshot()
+
+    @classmethod
+    def open(cls, index_dir: Path) -> WhooshEngine:
+        return cls(IndexLayout(index_dir))
+
+    def _open_generation(self) -> WhooshSnapshot:
+        generation = self._layout.current()
+        if generation is None or not index.exists_in(str(generation)):
+            raise IndexMissing(f"No index in {self._layout.root}: build one with 'hubbub index'.")
+        return WhooshSnapshot(index.open_dir(str(generation), readonly=True).searcher())
+
+    def snapshot(self) -> WhooshSnapshot:
+        """The index as it is now; moves to a new commit or generation when there is one.
+
+        Checking costs a stat of CURRENT and of the generation's table of contents,
+        not a reopening of the index.
+        """
+        with self._lock:
+            stamp = self._layout.pointer_stamp()
+            if self._snapshot is None or stamp != self._stamp:
+                self._snapshot = self._open_generation()
+                self._stamp = stamp
+            elif not self._snapshot.searcher.up_to_date():
+                self._snapshot = WhooshSnapshot(self._snapshot.searcher.refresh())
+            return self._snapshot
+
+
+def build_parser(schema: Schema) -> MultifieldParser:
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup)
+    parser.add_plugin(FieldAliasPlugin({"article_id": ["article"], "body": ["text"]}))
+    parser.add_plugin(PlusMinusPlugin())
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
+
+
+class WhooshSnapshot:
+    """One searcher's view of the index: document numbers stay valid within it."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self._parser = build_parser(searcher.schema)
+        self._columns_lock = threading.Lock()
+        self._columns: FacetColumns | None = None
 
     def sources(self) -> set[str]:
-        return {term.decode("utf-8") for term in self._current().lexicon("source")}
+        return {term.decode("utf-8") for term in self.searcher.lexicon("source")}
 
     def doc_count(self) -> int:
-        return self._current().doc_count()
+        return self.searcher.doc_count()
 
     def parse(self, text: str) -> query.Query:
         if not text.strip():
@@ -242,59 +277,18 @@ class WhooshEngine:
         """The query with misspelt words replaced by words from the index, if any."""
         if not text.strip():
             return None
-        searcher = self._current()
-        correction = searcher.correct_query(self.parse(text), text)
+        correction = self.searcher.correct_query(self.parse(text), text)
         return correction.string if correction.string != text else None
 
     def matching(self, text: str) -> list[int]:
-        searcher = self._current()
-        return list(searcher.docs_for_query(self.parse(text)))
+        return list(self.searcher.docs_for_query(self.parse(text)))
 
     def facet_columns(self) -> FacetColumns:
-        searcher = self._current()
-        with self._lock:
+        """Read once per snapshot: every facet count after that is arithmetic."""
+        with self._columns_lock:
             if self._columns is None:
-                self._columns = self._read_columns(searcher)
+                self._columns = read_columns(self.searcher)
             return self._columns
-
-    def _read_columns(self, searcher) -> FacetColumns:
-        reader = searcher.reader()
-
-        def column(name: str) -> list:
-            return list(reader.column_reader(name, translate=True))
-
-        kinds = column("kind")
-        authors = column("author_key")
-        names = column("author_name")
-        def iso_dates(name: str) -> list[str]:
-            """A date column as ISO dates; a document without the date has ''."""
-            missing = reader.schema[name].column_type.default_value()
-            raw = reader.column_reader(name, translate=False)
-            return ["" if n == missing else long_to_datetime(n).date().isoformat() for n in raw]
-
-        dates = iso_dates("sort_date")
-        article_ids = column("article_id")
-        forms: dict[str, Counter] = {}
-        for key, name in zip(authors, names, strict=True):
-            if key:
-                forms.setdefault(key, Counter())[name] += 1
-        articles = (searcher.stored_fields(n) for n in searcher.document_numbers(kind=ARTICLE))
-        titles = {stored["article_id"]: stored.get("article_title", "") for stored in articles}
-        return FacetColumns(
-            keys={
-                "kind": kinds,
-                "author": authors,
-                "article": article_ids,
-                "year": [d[:4] for d in dates],
-                "month": [d[:7] for d in dates],
-                "date": dates,
-                "own_date": iso_dates("date"),
-            },
-            labels={
-                "author": {key: counter.most_common(1)[0][0] for key, counter in forms.items()},
-                "article": titles,
-            },
-        )
 
     def _results(self, text: str, docnums: set[int], sort: str, limit: int):
         sortedby = None
@@ -307,7 +301,7 @@ class WhooshEngine:
                     sorting.FieldFacet("position", reverse=reverse),
                 ]
             )
-        return self._current().search(
+        return self.searcher.search(
             self.parse(text), filter=docnums, limit=limit, sortedby=sortedby
         )
 
@@ -333,9 +327,45 @@ class WhooshEngine:
         return page
 
     def thread(self, article_id: str) -> list[Document]:
-        searcher = self._current()
-        results = searcher.search(
+        results = self.searcher.search(
             query.Term("article_id", article_id), limit=None, sortedby="position"
         )
         return [from_stored(hit.fields()) for hit in results]
 
+
+def read_columns(searcher) -> FacetColumns:
+    """Every document's facet keys, from the index's column files."""
+    reader = searcher.reader()
+
+    def column(name: str) -> list:
+        return list(reader.column_reader(name, translate=True))
+
+    def iso_dates(name: str) -> list[str]:
+        """A date column as ISO dates; a document without the date has ''."""
+        missing = reader.schema[name].column_type.default_value()
+        raw = reader.column_reader(name, translate=False)
+        return ["" if n == missing else long_to_datetime(n).date().isoformat() for n in raw]
+
+    authors = column("author_key")
+    forms: dict[str, Counter] = {}
+    for key, name in zip(authors, column("author_name"), strict=True):
+        if key:
+            forms.setdefault(key, Counter())[name] += 1
+    articles = (searcher.stored_fields(n) for n in searcher.document_numbers(kind=ARTICLE))
+    titles = {stored["article_id"]: stored.get("article_title", "") for stored in articles}
+    dates = iso_dates("sort_date")
+    return FacetColumns(
+        keys={
+            "kind": column("kind"),
+            "author": authors,
+            "article": column("article_id"),
+            "year": [d[:4] for d in dates],
+            "month": [d[:7] for d in dates],
+            "date": dates,
+            "own_date": iso_dates("date"),
+        },
+        labels={
+            "author": {key: counter.most_common(1)[0][0] for key, counter in forms.items()},
+            "article": titles,
+        },
+    )

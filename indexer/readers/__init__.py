@@ -7,28 +7,42 @@ the file's content rather than its name, so that a mislabelled file still reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from indexer.readers.disqus import looks_like_disqus, parse_disqus
 from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes, looks_binary
+from indexer.readers.jsonl import looks_like_jsonl, parse_jsonl
 from indexer.readers.text import parse_text
+from indexer.readers.wxr import looks_like_wxr, parse_wxr
 from indexer.records import Article
 
 __all__ = ["ReaderError", "SUPPORTED_SUFFIXES", "load_bytes", "looks_binary", "read_file"]
 
-SUPPORTED_SUFFIXES = (".txt", ".text")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".xml", ".wxr", ".jsonl", ".ndjson")
 
-_PARSERS: dict[str, Callable[[bytes], list[Article]]] = {"text": parse_text}
+READERS: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
+    ("JSON lines", looks_like_jsonl, parse_jsonl),
+    ("Disqus export", looks_like_disqus, parse_disqus),
+    ("WordPress export", looks_like_wxr, parse_wxr),
+)
+XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml", re.IGNORECASE)
 
 
-def sniff_format(head: bytes, suffix: str) -> str:
-    """The name of the reader for a file that starts with `head`.
+def sniff_reader(head: bytes) -> Callable[[bytes], list[Article]]:
+    """The reader for a file that starts with `head`, chosen by content, not by name.
 
-    Content decides, the suffix only breaks ties: HTML, WXR and Disqus XML and JSON
-    lines readers will be recognised here by their first bytes. Every text file is
-    a plain-text page dump for now.
+    :raise ReaderError: for XML or JSON in a shape no reader takes.
     """
-    return "text"
+    for _, looks_like, parse in READERS:
+        if looks_like(head):
+            return parse
+    if XML_START.match(head):
+        raise ReaderError("an XML file that is neither a WordPress (WXR) nor a Disqus export")
+    if head.lstrip().startswith((b"[", b"{")):
+        raise ReaderError('JSON that is not JSON lines (one {"kind": ...} object a line)')
+    return parse_text
 
 
 def read_file(path: Path) -> list[Article]:
@@ -43,4 +57,4 @@ def read_file(path: Path) -> list[Article]:
     head = data[:SNIFF_BYTES]
     if looks_binary(head):
         raise ReaderError("binary file, not text")
-    return _PARSERS[sniff_format(head, path.suffix.lower())](data)
+    return sniff_reader(head)(data)

@@ -20,11 +20,11 @@ from lxml import etree
 from indexer.readers.files import ReaderError
 from indexer.readers.markup import html_to_text
 from indexer.readers.xml import (
-    ANONYMOUS,
     UNTITLED,
     CommentDraft,
     attribute,
     author_name,
+    decode_xml,
     descendants,
     fields,
     local_name,
@@ -49,14 +49,14 @@ class _Thread:
     """A thread's own fields, and its posts as they are collected."""
 
     key: str | None
-    fields: dict[str, etree._Element]
+    own: dict[str, etree._Element]
     kept: list[CommentDraft] = field(default_factory=list)
     links: dict[str, str | None] = field(default_factory=dict)
 
 
 def looks_like_disqus(head: bytes) -> bool:
     """Whether a file's first bytes open an XML document whose root is `<disqus>`."""
-    return root_name(head) == "disqus"
+    return root_name(decode_xml(head)) == "disqus"
 
 
 def parse_disqus(data: bytes) -> list[Article]:
@@ -67,11 +67,7 @@ def parse_disqus(data: bytes) -> list[Article]:
     root = parse_xml(data)
     if root is None:
         raise ReaderError("not a Disqus export: no XML could be read from it")
-    elements = [
-        element
-        for element in descendants(root, "thread")
-        if local_name(element.getparent().tag) != "post"  # not a post's link to its thread
-    ]
+    elements = [element for element in descendants(root, "thread") if not _is_reference(element)]
     posts = list(descendants(root, "post"))
     if not elements and not posts:
         raise ReaderError("not a Disqus export: it has no <thread> and no <post>")
@@ -79,7 +75,7 @@ def parse_disqus(data: bytes) -> list[Article]:
     by_id: dict[str, _Thread] = {}
     for element in elements:
         thread = _Thread(attribute(element, "id") or None, fields(element, THREAD_FIELDS))
-        if _is_true(thread.fields.get("isDeleted")):
+        if _is_true(thread.own.get("isDeleted")):
             continue
         threads.append(thread)
         if thread.key is not None:
@@ -116,25 +112,29 @@ def _collect_post(element: etree._Element, order: int, threads: dict[str, _Threa
 
 def _author(element: etree._Element | None) -> str:
     """The commenter's display name, else their username; never their e-mail address."""
-    if element is None:
-        return ANONYMOUS
-    found = fields(element, AUTHOR_FIELDS)
+    found = fields(element, AUTHOR_FIELDS) if element is not None else {}
     return author_name(text(found.get("name")) or text(found.get("username")))
 
 
 def _article(thread: _Thread) -> Article | None:
-    body = html_to_text(markup(thread.fields.get("message")))
+    body = html_to_text(markup(thread.own.get("message")))
     if not thread.kept and not body:
         return None
-    url = text(thread.fields.get("link")) or None
+    url = text(thread.own.get("link")) or None
     return Article(
-        title=text(thread.fields.get("title")) or url or UNTITLED,
+        title=text(thread.own.get("title")) or url or UNTITLED,
         body=body,
-        date=machine_date(text(thread.fields.get("createdAt"))),
+        date=machine_date(text(thread.own.get("createdAt"))),
         url=url,
         key=thread.key or url,
         comments=thread_comments(thread.kept, thread.links),
     )
+
+
+def _is_reference(element: etree._Element) -> bool:
+    """A post's `<thread dsq:id=".."/>`, which names its thread rather than defining one."""
+    parent = element.getparent()
+    return parent is not None and local_name(parent.tag) == "post"
 
 
 def _is_true(element: etree._Element | None) -> bool:

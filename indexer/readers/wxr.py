@@ -22,6 +22,7 @@ from indexer.readers.xml import (
     UNTITLED,
     CommentDraft,
     author_name,
+    decode_xml,
     descendants,
     fields,
     local_name,
@@ -51,12 +52,13 @@ COMMENT_FIELDS = frozenset(
     }
 )
 
-_WXR_NAMESPACE = re.compile(rb"wordpress\.org/export/\d")
+_WXR_NAMESPACE = re.compile(r"wordpress\.org/export/\d")
 
 
 def looks_like_wxr(head: bytes) -> bool:
     """Whether a file's first bytes open an RSS document declaring a WordPress export namespace."""
-    return root_name(head) == "rss" and bool(_WXR_NAMESPACE.search(head))
+    sniffed = decode_xml(head)
+    return root_name(sniffed) == "rss" and bool(_WXR_NAMESPACE.search(sniffed))
 
 
 def parse_wxr(data: bytes) -> list[Article]:

@@ -34,6 +34,12 @@ _REFERENCE = re.compile(r"&(?:#(\d{1,8});|#[xX]([0-9a-fA-F]{1,6});|(amp|lt|gt|qu
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]{0,200}?encoding=[\"']([\w.:-]{1,40})[\"']")
 _PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL)
 _START_TAG = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
+# RFC 822 as RSS writes it, with a four-digit year: the email parser alone would
+# read WordPress's "Mon, 30 Nov -0001 00:00:00 +0000" (no date) as a day in 2000.
+_RFC822 = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s+(?:[+-]\d{4}|[A-Za-z]{1,5}))?"
+)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -49,28 +55,30 @@ def parse_xml(data: bytes) -> etree._Element | None:
         remove_pis=True,
         encoding="utf-8",
     )
-    text = _repair(_ILLEGAL_CHARS.sub("", _decode(data)))
+    text = _repair(_ILLEGAL_CHARS.sub("", decode_xml(data)))
     try:
         return etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError:
         return None
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 whenever the bytes are valid UTF-8 (whatever is declared), else the declared codec.
+def decode_xml(data: bytes) -> str:
+    """The text of an XML file, in the encoding its bytes are really in.
 
-    WordPress declares the blog's charset, which often disagrees with the bytes.
+    By its BOM; else UTF-8 when the bytes are valid UTF-8, whatever the declaration
+    says (WordPress declares the blog's charset setting, which often disagrees with
+    the bytes); else the declared encoding; else Windows-1252.
     """
     match = _DECLARATION.match(data)
     if match:
         try:
-            data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError:
             try:
                 return data.decode(match.group(1).decode("ascii"), errors="replace")
             except LookupError:
                 pass
-    return decode_text(data).lstrip("\ufeff")
+    return decode_text(data)
 
 
 def _repair(text: str) -> str:
@@ -92,9 +100,8 @@ def _reference(match: re.Match[str]) -> str:
     return match.group()
 
 
-def root_name(head: bytes) -> str | None:
-    """The local name of the first element in a file's first bytes, past its prolog."""
-    text = _decode(head)
+def root_name(text: str) -> str | None:
+    """The local name of the first element in `text`, past the XML prolog."""
     position = 0
     while match := _PROLOG.match(text, position):
         position = match.end()
@@ -140,14 +147,14 @@ def attribute(element: etree._Element | None, name: str) -> str:
     return ""
 
 
-def text(element: etree._Element | None, limit: int = MAX_FIELD_CHARS) -> str:
-    """An element's text on one line, HTML entities decoded, at most `limit` characters.
+def text(element: etree._Element | None) -> str:
+    """An element's text on one line, HTML entities decoded, at most `MAX_FIELD_CHARS` long.
 
     Exports often store titles and names HTML-escaped inside their XML.
     """
     if element is None:
         return ""
-    return " ".join(html.unescape("".join(element.itertext())).split())[:limit]
+    return " ".join(html.unescape("".join(element.itertext())).split())[:MAX_FIELD_CHARS]
 
 
 def markup(element: etree._Element | None) -> str:
@@ -174,6 +181,8 @@ def machine_date(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
+        if not _RFC822.fullmatch(value):
+            return None
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

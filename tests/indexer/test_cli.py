@@ -27,6 +27,7 @@ def search_json(runner, index_dir, *args) -> dict:
 def test_index_prints_a_summary(runner, seed_path, index_dir):
     result = runner.invoke(cli, ["index", str(seed_path), "--index", str(index_dir)])
     assert "Read 1 file: 1 article, 14 comments" in result.output
+    assert "0 unchanged, 0 removed, 0 skipped" in result.output
 
 
 def test_index_lists_skipped_files_with_reasons(runner, tmp_path, index_dir):

@@ -1,7 +1,11 @@
 from pathlib import Path
 
+import pytest
+
 from indexer.archive import open_engine
-from indexer.indexing import index_paths
+from indexer.engine import IndexLocked
+from indexer.indexing import index_paths, remove_paths
+from indexer.layout import IndexLayout
 from indexer.search import SearchRequest, search
 
 
@@ -12,15 +16,69 @@ def copy_seed(seed_path: Path, folder: Path, name: str = "seed.txt") -> Path:
     return target
 
 
+def write_thread(folder: Path, name: str, title: str, comment: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(
+        f"{title}\n\nMay 2, 2020\n\nThe article body.\n\n"
+        "We welcome comments that advance the story.\n\n"
+        f"{comment}\n\nPosted by Reader | Report as abusive\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def total(index_dir: Path, q: str = "") -> int:
+    return search(open_engine(index_dir), SearchRequest(q=q)).total
+
+
 def test_index_paths_counts_articles_and_comments(seed_path, index_dir):
     summary = index_paths([seed_path], index_dir)
-    assert (summary.files_read, summary.articles, summary.comments) == (1, 1, 14)
+    assert (summary.files_indexed, summary.articles, summary.comments) == (1, 1, 14)
 
 
 def test_index_paths_twice_does_not_duplicate_documents(seed_path, index_dir):
     index_paths([seed_path], index_dir)
-    index_paths([seed_path], index_dir)
-    assert open_engine(index_dir).doc_count() == 15
+    index_paths([seed_path], index_dir, rebuild=True)
+    assert total(index_dir) == 15
+
+
+def test_index_paths_unchanged_rerun_writes_nothing(seed_path, index_dir):
+    first = index_paths([seed_path], index_dir)
+    again = index_paths([seed_path], index_dir)
+    assert (again.files_unchanged, again.files_indexed, again.wrote) == (1, 0, False)
+    assert again.generation == first.generation
+
+
+def test_index_paths_reindexes_only_the_changed_file(index_dir, tmp_path):
+    folder = tmp_path / "archive"
+    write_thread(folder, "a.txt", "First thread", "An aardvark ate.")
+    changed = write_thread(folder, "b.txt", "Second thread", "A badger baked.")
+    index_paths([folder], index_dir)
+    write_thread(folder, "b.txt", "Second thread", "A buffalo baked.")
+    summary = index_paths([folder], index_dir)
+    assert (summary.files_indexed, summary.files_unchanged) == (1, 1)
+    assert (total(index_dir, "badger"), total(index_dir, "buffalo")) == (0, 1)
+    assert changed.exists() and total(index_dir, "aardvark") == 1
+
+
+def test_index_paths_drops_files_gone_from_the_folder(index_dir, tmp_path):
+    folder = tmp_path / "archive"
+    write_thread(folder, "a.txt", "First thread", "An aardvark ate.")
+    gone = write_thread(folder, "b.txt", "Second thread", "A badger baked.")
+    index_paths([folder], index_dir)
+    gone.unlink()
+    summary = index_paths([folder], index_dir)
+    assert summary.files_removed == 1
+    assert (total(index_dir, "badger"), total(index_dir, "aardvark")) == (0, 1)
+
+
+def test_index_paths_leaves_other_folders_alone(index_dir, tmp_path):
+    write_thread(tmp_path / "one", "a.txt", "First thread", "An aardvark ate.")
+    write_thread(tmp_path / "two", "b.txt", "Second thread", "A badger baked.")
+    index_paths([tmp_path / "one"], index_dir)
+    index_paths([tmp_path / "two"], index_dir)
+    assert (total(index_dir, "aardvark"), total(index_dir, "badger")) == (1, 1)
 
 
 def test_index_paths_keeps_ids_across_reindexing(seed_path, index_dir, tmp_path):
@@ -38,14 +96,14 @@ def test_index_paths_walks_folders_for_archive_files(seed_path, index_dir, tmp_p
     (folder / "notes.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     copy_seed(seed_path, folder / ".hidden")
     summary = index_paths([folder], index_dir)
-    assert summary.files_read == 1 and summary.skipped == []
+    assert summary.files_indexed == 1 and summary.skipped == []
 
 
 def test_index_paths_reports_a_bad_file_and_indexes_the_rest(seed_path, index_dir, tmp_path):
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01binary\x00")
     summary = index_paths([bad, seed_path], index_dir)
-    assert summary.files_read == 1
+    assert summary.files_indexed == 1
     assert [path for path, _ in summary.skipped] == [str(bad)]
 
 
@@ -54,9 +112,48 @@ def test_index_paths_reports_a_missing_path(index_dir, tmp_path):
     assert summary.skipped == [(str(tmp_path / "nowhere"), "no such file or folder")]
 
 
-def test_index_paths_bad_run_loses_nothing_already_indexed(seed_path, index_dir, tmp_path):
+def test_index_paths_file_that_turns_bad_keeps_its_earlier_version(index_dir, tmp_path):
+    path = write_thread(tmp_path, "a.txt", "First thread", "An aardvark ate.")
+    index_paths([path], index_dir)
+    path.write_bytes(b"")
+    summary = index_paths([path], index_dir)
+    assert "earlier version stays in the index" in summary.skipped[0][1]
+    assert total(index_dir, "aardvark") == 1
+
+
+def test_index_paths_rebuild_swaps_in_a_new_generation(seed_path, index_dir):
     index_paths([seed_path], index_dir)
-    empty = tmp_path / "empty.txt"
-    empty.write_text("")
-    index_paths([empty], index_dir)
-    assert open_engine(index_dir).doc_count() == 15
+    layout = IndexLayout(index_dir)
+    before = layout.current()
+    engine = open_engine(index_dir)
+    index_paths([seed_path], index_dir, rebuild=True)
+    assert layout.current() != before
+    assert engine.snapshot().doc_count() == 15
+
+
+def test_index_paths_waits_for_another_writer_then_names_it(seed_path, index_dir):
+    with IndexLayout(index_dir).writer_lock(wait=0, command="hubbub index"):
+        with pytest.raises(IndexLocked, match=r"pid \d+, started .* \(hubbub index\)"):
+            index_paths([seed_path], index_dir, wait=0.3)
+
+
+def test_index_paths_reports_progress_for_every_file(index_dir, tmp_path):
+    for n in range(3):
+        write_thread(tmp_path / "archive", f"{n}.txt", f"Thread {n}", "Words.")
+    calls = []
+    index_paths([tmp_path / "archive"], index_dir, progress=lambda *args: calls.append(args))
+    assert calls == [(1, 3, 2), (2, 3, 4), (3, 3, 6)]
+
+
+def test_remove_paths_drops_a_files_documents(seed_path, index_dir, tmp_path):
+    other = write_thread(tmp_path, "a.txt", "First thread", "An aardvark ate.")
+    index_paths([seed_path, other], index_dir)
+    summary = remove_paths([other], index_dir)
+    assert summary.files_removed == 1
+    assert (total(index_dir, "aardvark"), total(index_dir)) == (0, 15)
+
+
+def test_remove_paths_reports_what_is_not_indexed(seed_path, index_dir, tmp_path):
+    index_paths([seed_path], index_dir)
+    summary = remove_paths([tmp_path / "never.txt"], index_dir)
+    assert summary.skipped == [(str(tmp_path / "never.txt"), "not in the index")]

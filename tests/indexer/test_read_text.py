@@ -10,11 +10,9 @@ import pytest
 
 import indexer.readers.files as reader_files
 from indexer.readers import (
-    SUPPORTED_SUFFIXES,
     ReaderError,
     looks_binary,
     read_file,
-    sniff_format,
 )
 from indexer.readers.text import decode_text, read_text
 from indexer.records import Article
@@ -374,14 +372,6 @@ def test_read_file_reads_any_suffix_named_explicitly(tmp_path: Path) -> None:
     shutil.copyfile(FIXTURES / "crlf.txt", path)
 
     assert read_one(path).title == FERRY_TITLE
-
-
-def test_read_file_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == (".txt", ".text")
-
-
-def test_sniff_format_text() -> None:
-    assert sniff_format(b"Title\n\nBody.\n", ".txt") == "text"
 
 
 @pytest.mark.parametrize(

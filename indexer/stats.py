@@ -1,0 +1,77 @@
+"""What an index holds, for `hubbub stats`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.archive import open_engine
+from indexer.documents import ARTICLE
+from indexer.engine import IndexMissing
+from indexer.layout import IndexLayout
+
+TOP_AUTHORS = 10
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    documents: dict[str, int]
+    articles: int
+    authors: int
+    top_authors: list[tuple[str, int]]
+    first_date: str | None
+    last_date: str | None
+    size_bytes: int
+    indexed_at: str
+    engine: str
+    generation: str
+    files: list[dict]
+
+    def to_json(self) -> dict:
+        return {
+            "documents": self.documents,
+            "articles": self.articles,
+            "authors": self.authors,
+            "top_authors": [{"author": a, "comments": n} for a, n in self.top_authors],
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "size_bytes": self.size_bytes,
+            "indexed_at": self.indexed_at,
+            "engine": self.engine,
+            "generation": self.generation,
+            "files": self.files,
+        }
+
+
+def index_stats(index_dir: Path) -> IndexStats:
+    """Counts, dates, size and every source file's status.
+
+    :raise IndexMissing: when no index has been built in `index_dir`.
+    """
+    layout = IndexLayout(index_dir)
+    generation = layout.current()
+    if generation is None:
+        raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
+    snapshot = open_engine(index_dir).snapshot()
+    columns = snapshot.facet_columns()
+    live = snapshot.matching("")
+    kinds = Counter(columns.keys["kind"][n] for n in live)
+    authors = Counter(columns.keys["author"][n] for n in live if columns.keys["kind"][n] != ARTICLE)
+    authors.pop("", None)
+    dates = sorted(filter(None, (columns.keys["date"][n] for n in live)))
+    labels = columns.labels["author"]
+    manifest = layout.read_manifest(generation)
+    return IndexStats(
+        documents=dict(sorted(kinds.items())),
+        articles=kinds.get(ARTICLE, 0),
+        authors=len(authors),
+        top_authors=[(labels.get(k, k), n) for k, n in authors.most_common(TOP_AUTHORS)],
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        size_bytes=layout.size_on_disk(generation),
+        indexed_at=manifest.indexed_at,
+        engine=manifest.engine,
+        generation=generation.name,
+        files=[{"path": path, **vars(record)} for path, record in sorted(manifest.files.items())],
+    )
