@@ -34,6 +34,9 @@ from indexer.layout import IndexLayout
 SEARCH_FIELDS = ("title", "caption", "body")
 QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year")
 FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
+WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
+WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too many words
+FUZZY_DISTANCE = re.compile(r"~(\d+)")
 WRITE_LOCK_TIMEOUT = 5.0
 SNIPPET_CHARS = 240
 
@@ -150,6 +153,12 @@ def syntax_problem(text: str) -> str | None:
             return "a ')' has no '(' before it"
     if depth:
         return "a '(' is not closed"
+    for term in WILDCARD_TERM.findall(text):
+        prefix = re.split(r"[*?]", term.split(":")[-1], maxsplit=1)[0]
+        if len(prefix) < WILDCARD_PREFIX:
+            return f"a wildcard needs at least {WILDCARD_PREFIX} letters before * or ? ({term!r})"
+    if any(int(distance) > 2 for distance in FUZZY_DISTANCE.findall(text)):
+        return "a fuzzy match (~) allows at most 2 edits"
     for match in FIELD_PREFIX.finditer(text):
         name = match.group(1)
         if name not in QUERY_FIELDS:
@@ -269,8 +278,6 @@ class WhooshSnapshot:
             parsed = self._parser.parse(text)
         except Exception as error:
             raise QuerySyntaxError(str(error)) from error
-        if parsed is query.NullQuery:
-            raise QuerySyntaxError("it has operators but nothing to search for")
         return parsed
 
     def suggest(self, text: str) -> str | None:

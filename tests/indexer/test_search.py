@@ -244,3 +244,14 @@ def test_export_documents_gives_every_match_past_one_page(seed_engine, seed_requ
 def test_export_documents_stops_at_the_cap(seed_engine, seed_request):
     total, documents = export_documents(seed_engine, seed_request(), cap=4)
     assert total == 15 and len(list(documents)) == 4
+
+
+@pytest.mark.parametrize("query", ["p*", "pu?in", "*tin", "author:u*", "putin~5"])
+def test_search_refuses_wildcards_and_fuzziness_that_expand_too_far(seed_engine, query):
+    result = search(seed_engine, SearchRequest(q=query))
+    assert result.notice.startswith("Could not read the query")
+
+
+def test_search_wildcard_with_a_long_prefix_matches(seed_engine):
+    result = search(seed_engine, SearchRequest(q="puti*"))
+    assert result.notice is None and result.total == 8
