@@ -130,8 +130,11 @@ class SearchResult:
 
 
 def plain_words(text: str) -> str:
-    """A query with its syntax taken out: what an unparsable query is searched as."""
-    return " ".join(re.findall(r"\w+", text))
+    """A query with its syntax taken out: what an unparsable query is searched as.
+
+    Lower case, so that AND, OR and NOT are words again rather than operators.
+    """
+    return " ".join(re.findall(r"\w+", text)).lower()
 
 
 def split_date_bounds(text: str) -> tuple[str, dict[str, date], list[str]]:
@@ -184,9 +187,12 @@ def select(engine: Engine, request: SearchRequest) -> Selection:
     try:
         matched = snapshot.matching(q)
     except QuerySyntaxError as problem:
-        words = plain_words(q)
-        notices.append(f"Could not read the query: {problem}. Searched for {words!r} instead.")
-        q, matched = words, snapshot.matching(words)
+        q = plain_words(q)
+        notices.append(f"Could not read the query: {problem}. Searched for {q!r} instead.")
+        try:
+            matched = snapshot.matching(q)
+        except QuerySyntaxError:  # plain words are always readable; this is a last resort
+            q, matched = "", []
     columns = snapshot.facet_columns()
     after = max(filter(None, (request.after, bounds.get("after"))), default=None)
     before = min(filter(None, (request.before, bounds.get("before"))), default=None)

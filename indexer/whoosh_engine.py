@@ -95,6 +95,18 @@ def plain_excerpt(text: str, limit: int = SNIPPET_CHARS) -> str:
     return html.escape(flat, quote=False)
 
 
+def snippet(hit) -> str:
+    """The hit's best passages with matches marked; '' when Whoosh cannot place them.
+
+    Whoosh's highlighter fails on some tokens (digits from other scripts among
+    them); a plain excerpt is better than a failed page.
+    """
+    try:
+        return hit.highlights("body", top=2)
+    except (TypeError, ValueError, IndexError):
+        return ""
+
+
 def to_fields(doc: Document) -> dict:
     fields = {
         "id": doc.id,
@@ -284,7 +296,10 @@ class WhooshSnapshot:
         """The query with misspelt words replaced by words from the index, if any."""
         if not text.strip():
             return None
-        correction = self.searcher.correct_query(self.parse(text), text)
+        try:
+            correction = self.searcher.correct_query(self.parse(text), text)
+        except (TypeError, ValueError, IndexError):  # the same token fault as in `snippet`
+            return None
         return correction.string if correction.string != text else None
 
     def matching(self, text: str) -> list[int]:
@@ -329,8 +344,7 @@ class WhooshSnapshot:
         page = []
         for hit in results[offset : offset + limit]:
             doc = from_stored(hit.fields())
-            snippet = hit.highlights("body", top=2) or plain_excerpt(doc.body)
-            page.append((doc, snippet))
+            page.append((doc, snippet(hit) or plain_excerpt(doc.body)))
         return page
 
     def thread(self, article_id: str) -> list[Document]:
