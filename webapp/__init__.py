@@ -1,4 +1,4 @@
-"""Hubbub's web site: the search page, the thread view and their JSON twins."""
+"""Hubbub's web site: search, threads, authors, help, exports and feeds, with JSON twins."""
 
 from __future__ import annotations
 
@@ -33,11 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The JSON twins keep the library's key order, which reads top-down like the page.
     app.json.sort_keys = False
 
-    from webapp import archive, search, threads
+    from webapp import archive, authors, exports, search, threads
 
     archive.init_app(app)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(threads.bp)
+    for blueprint in (search.bp, threads.bp, authors.bp, exports.bp):
+        app.register_blueprint(blueprint)
     app.register_error_handler(InvalidRequest, bad_request)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)

@@ -41,6 +41,15 @@ def matching_positions(engine: Engine, article_id: str, query: str) -> list[int]
     return sorted(positions)
 
 
+def answers(thread: Thread) -> dict[str, list[int]]:
+    """Each answered comment's id to the positions of the comments replying to it."""
+    replies: dict[str, list[int]] = {}
+    for comment in thread.comments:
+        if comment.parent:
+            replies.setdefault(comment.parent, []).append(comment.position)
+    return replies
+
+
 @bp.route("/article/<article_id>")
 def article(article_id: str) -> ResponseReturnValue:
     """The thread page; with `?q=` the comments matching the query are marked."""
@@ -55,6 +64,7 @@ def article(article_id: str) -> ResponseReturnValue:
         matches=matches,
         match_numbers={position: number for number, position in enumerate(matches)},
         positions={comment.id: comment.position for comment in thread.comments},
+        answers=answers(thread),
     )
 
 

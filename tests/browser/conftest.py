@@ -1,4 +1,5 @@
-"""A real browser against a real server: waitress on a free port over the seed index.
+"""A real browser against a real server: waitress on a free port over the seed index,
+the markup fixture and the known archive (tests/webapp/known_archive.py).
 
 The tests drive Debian's chromium. Without it they are skipped loudly, and on CI
 (CI=true) they fail, so a missing browser never passes for a green run.
@@ -16,8 +17,11 @@ import pytest
 import waitress
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from indexer.indexing import index_paths
+from tests.webapp.known_archive import add_known_archive
 from webapp import create_app
 
+HOSTILE_MARKUP = Path(__file__).resolve().parents[1] / "fixtures" / "hostile-markup.txt"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -31,9 +35,18 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def live_server(seed_index: Path) -> Iterator[str]:
+def site_index(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    """The seed and the markup fixture, read from files, and the known archive's threads."""
+    index_dir = tmp_path_factory.mktemp("site-index")
+    index_paths([seed_path, HOSTILE_MARKUP], index_dir)
+    add_known_archive(index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def live_server(site_index: Path) -> Iterator[str]:
     """The site's base URL, served as `hubbub serve` serves it."""
-    app = create_app({"INDEX_DIR": str(seed_index)})
+    app = create_app({"INDEX_DIR": str(site_index)})
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

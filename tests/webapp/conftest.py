@@ -1,4 +1,4 @@
-"""Fixtures for the web tests: the site over the shared seed index, and one with no index."""
+"""Fixtures for the web tests: the site over the seed index, the known archive, or no index."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from indexer.documents import article_id
 from indexer.readers import read_file
+from tests.webapp.known_archive import add_known_archive
 from webapp import create_app
 
 HOSTILE_MARKUP = Path(__file__).resolve().parents[1] / "fixtures" / "hostile-markup.txt"
@@ -40,3 +41,17 @@ def seed_article_id(seed_path: Path) -> str:
 def hostile_article_id() -> str:
     """The fixture article whose title, comment and author carry markup."""
     return article_id(read_file(HOSTILE_MARKUP)[0])
+
+
+@pytest.fixture(scope="session")
+def archive_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The known archive (see known_archive.py), built once; tests only read it."""
+    index_dir = tmp_path_factory.mktemp("known-archive")
+    add_known_archive(index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def archive(archive_index: Path) -> FlaskClient:
+    """A client of the site over the known archive."""
+    return create_app({"TESTING": True, "INDEX_DIR": str(archive_index)}).test_client()

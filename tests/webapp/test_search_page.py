@@ -12,11 +12,13 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from flask import request
 
+import webapp.exports
 import webapp.search
 from indexer.archive import open_engine
 from indexer.search import SearchRequest, search
+from tests.webapp.known_archive import BUDGET_ID
 from webapp.cli import cli
-from webapp.search import SearchLinks, page_numbers
+from webapp.state import SearchLinks, page_numbers
 
 
 def html(response) -> BeautifulSoup:
@@ -82,7 +84,8 @@ def test_api_search_equals_library_and_cli_json(client, seed_index: Path):
 def test_search_page_renders_markup_in_comments_and_names_as_text(client):
     response = client.get("/?q=Putin")
     page = html(response)
-    assert page.find_all("script") == [] and page.find_all("img") == [] and page.find_all("i") == []
+    assert [script["src"] for script in page.find_all("script")] == ["/static/enhance.js"]
+    assert page.find_all("img") == [] and page.find_all("i") == []
     assert "<i>Mallory</i>" in hit_authors(page)
     assert "&lt;i&gt;Mallory&lt;/i&gt;" in response.get_data(as_text=True)
     titles = [a.get_text() for a in page.select(".hit-title a")]
@@ -114,6 +117,11 @@ def test_api_search_snippet_keeps_markup_escaped(client):
         ("sort=bogus", "Unknown sort 'bogus'"),
         ("kind=post", "Unknown kind 'post'"),
         ("page=0", "The page number starts at 1."),
+        ("after=yesterday", "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'yesterday'."),
+        ("before=2019-13", "There is no date '2019-13'."),
+        ("after=2019-02-30", "There is no date '2019-02-30'."),
+        ("month=2019-3", "A month is written YYYY-MM, not '2019-3'."),
+        ("group=author", "Unknown group 'author': use group=article or leave it out."),
     ],
 )
 def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, message):
@@ -123,14 +131,17 @@ def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, m
     assert message in html(response).select_one(".error-message").get_text()
 
 
-def test_api_search_bad_sort_is_a_400_json_error(client):
-    response = client.get("/api/search?sort=bogus")
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("sort=bogus", "Unknown sort 'bogus': use one of relevance, newest, oldest."),
+        ("before=soon", "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'soon'."),
+    ],
+)
+def test_api_search_bad_argument_is_a_400_json_error(client, query, error):
+    response = client.get(f"/api/search?{query}")
     assert response.status_code == 400
-    assert response.get_json() == {
-        "ok": False,
-        "error": "Unknown sort 'bogus': use one of relevance, newest, oldest.",
-        "status": 400,
-    }
+    assert response.get_json() == {"ok": False, "error": error, "status": 400}
 
 
 def test_search_without_index_shows_the_command_that_builds_it(no_index_app):
@@ -163,7 +174,9 @@ def test_search_shows_the_notice_for_an_unreadable_query(client, monkeypatch):
 
     monkeypatch.setattr(webapp.search, "search", search_with_notice)
     page = html(client.get("/?q=Putin"))
-    assert page.select_one(".notice").get_text() == "Searched the plain words."
+    notice = page.select_one(".notice")
+    assert notice.get_text(" ", strip=True).startswith("Searched the plain words.")
+    assert notice.a["href"] == "/help"
 
 
 def test_search_paginates_with_numbered_pages_and_next(client):
@@ -197,11 +210,12 @@ def test_search_links_changing_a_filter_or_sort_go_back_to_page_one(app):
         assert links.at_page(4) == "/?q=Putin&author=A&page=4"
 
 
-def test_search_author_facet_folds_all_but_the_top_ten_under_more(client):
+def test_search_author_facet_shows_the_top_ten_and_folds_the_whole_list_under_more(client):
     facet = html(client.get("/")).select_one(".facet-author")
-    rest = facet.select("details.more .facet-value")
+    every = facet.select("details.more .facet-value")
     assert len(facet.select(":scope > ul .facet-value")) == 10
-    assert rest and facet.select_one("details.more summary").get_text() == f"more… ({len(rest)})"
+    assert len(every) > 10
+    assert facet.select_one("details.more summary").get_text() == f"more… (all {len(every)})"
     assert not facet.select_one("details.more").has_attr("open")
 
 
@@ -226,3 +240,134 @@ def test_search_author_chosen_in_another_case_can_be_removed(client):
     assert hit_authors(page) == ["Umairpk"]
     assert page.select_one(".chip-remove")["href"] == "/?q=Putin"
     assert page.select_one(".facet-author .facet-value.selected")["href"] == "/?q=Putin"
+
+
+def test_search_unparsable_query_shows_the_notice_not_an_error(client):
+    response = client.get('/?q="unclosed Putin')
+    assert response.status_code == 200
+    notice = html(response).select_one(".notice").get_text(" ", strip=True)
+    assert notice.startswith("Could not read the query: a quotation mark is not closed.")
+
+
+def test_search_group_by_article_puts_hits_under_their_articles(archive):
+    page = html(archive.get("/?q=harbour+OR+budget&group=article"))
+    count = page.select_one(".result-count").get_text(strip=True)
+    assert count == "6 results in 2 articles for “harbour OR budget”"
+    groups = [
+        (group.select_one(".group-title").get_text(strip=True), len(group.select(".hit")))
+        for group in page.select(".article-group")
+    ]
+    assert sorted(groups) == [("Council votes on harbour budget", 4), ("Harbour bridge reopens", 2)]
+
+
+def test_search_group_heading_counts_the_articles_hits_on_every_page(archive):
+    page = html(archive.get("/?group=article&sort=oldest&per_page=3"))
+    [group] = page.select(".article-group")
+    assert group.select_one(".group-title").get_text(strip=True) == "Harbour bridge reopens"
+    assert len(group.select(".hit")) == 3
+    assert (
+        group.select_one(".group-count")
+        .get_text(" ", strip=True)
+        .startswith("5 results in this article")
+    )
+
+
+def test_search_group_hit_links_to_its_comment_instead_of_repeating_the_title(archive):
+    hit = html(archive.get("/?author=Dave&group=article")).select_one(".article-group .hit")
+    assert hit.select_one(".hit-title") is None
+    link = hit.select_one(".hit-foot a")
+    assert (link.get_text(strip=True), link["href"]) == (
+        "comment 3 of 3",
+        f"/article/{BUDGET_ID}#c3",
+    )
+
+
+def test_search_layout_links_switch_between_list_and_groups(archive):
+    page = html(archive.get("/?q=harbour&page=2&per_page=2"))
+    layout = {a.get_text(): a["href"] for a in page.select("nav.layout a")}
+    assert layout == {
+        "List": "/?q=harbour&per_page=2",
+        "By article": "/?q=harbour&per_page=2&group=article",
+    }
+
+
+def test_search_did_you_mean_links_to_the_same_search_with_the_suggestion(archive):
+    page = html(archive.get("/?q=harbur+budgt&kind=comment&page=2"))
+    link = page.select_one(".empty a")
+    assert link.parent.get_text(" ", strip=True) == "Did you mean harbour budget ?"
+    assert parse_qs(urlsplit(link["href"]).query) == {
+        "q": ["harbour budget"],
+        "kind": ["comment"],
+    }
+
+
+def test_search_did_you_mean_shows_above_a_few_hits(archive):
+    page = html(archive.get("/?q=splendid+OR+splendd"))
+    assert page.select(".hit")
+    assert page.select_one(".did-you-mean a").get_text() == "splendid OR splendid"
+
+
+def test_search_empty_state_offers_each_filter_to_remove_and_the_syntax(archive):
+    page = html(archive.get("/?q=timetable&author=Bob&year=2019"))
+    empty = page.select_one(".empty")
+    removals = {a.get_text(): a["href"] for a in empty.select(".remove-filters a")}
+    assert removals == {
+        "Author: Bob": "/?q=timetable&year=2019",
+        "Year: 2019": "/?q=timetable&author=Bob",
+        "search without any filters": "/?q=timetable",
+    }
+    assert empty.find("a", string="search syntax")["href"] == "/help"
+
+
+def test_search_empty_state_offers_no_export(archive):
+    page = html(archive.get("/?q=nothingatall"))
+    assert page.select_one(".empty") and page.select_one(".exports") is None
+
+
+def test_search_export_links_carry_the_exact_search_without_paging(archive):
+    page = html(archive.get("/?q=harbour&author=Bob&sort=oldest&page=2&per_page=1&group=article"))
+    links = {a.get_text(): a["href"] for a in page.select(".exports a")}
+    state = "?q=harbour&author=Bob&sort=oldest"
+    assert links == {
+        "CSV": f"/export.csv{state}",
+        "JSON": f"/export.json{state}",
+        "NDJSON": f"/export.ndjson{state}",
+        "Atom feed": f"/feed.atom{state}",
+    }
+
+
+def test_search_states_the_export_cap(archive):
+    text = html(archive.get("/")).select_one(".export-cap").get_text(" ", strip=True)
+    assert text == "Exports hold at most 10,000 rows."
+
+
+def test_search_says_when_the_export_would_be_cut(archive, monkeypatch):
+    monkeypatch.setattr(webapp.exports, "EXPORT_CAP", 10)
+    text = html(archive.get("/")).select_one(".export-cap").get_text(" ", strip=True)
+    assert text == "Exports hold at most 10 rows: this search has 14, so they hold the first 10."
+
+
+def test_search_page_head_links_the_feed_of_this_search(archive):
+    page = html(archive.get("/?q=harbour&page=2"))
+    feed = page.select_one("head link[type='application/atom+xml']")
+    assert (feed["rel"], feed["href"]) == (["alternate"], "/feed.atom?q=harbour")
+
+
+def test_search_skip_link_goes_to_the_results(archive):
+    page = html(archive.get("/"))
+    skip = page.select_one("body > a.skip-link")
+    assert (skip.get_text(), skip["href"]) == ("Skip to results", "#results")
+    assert page.select_one("#results")
+
+
+def test_search_every_form_control_has_a_label(archive):
+    page = html(archive.get("/?year=2020&author_filter=a"))
+    controls = page.select("input:not([type=hidden])")
+    assert len(controls) == 4
+    for control in controls:
+        assert page.select_one(f"label[for={control['id']}]"), control
+
+
+def test_search_author_links_go_to_the_author_page(archive):
+    hit = html(archive.get("/?author=Alice")).select_one(".hit .author")
+    assert hit["href"] == "/author/Alice"

@@ -9,9 +9,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.archive import open_engine
-from indexer.documents import article_id, thread_documents
+from indexer.documents import article_id
+from indexer.indexing import index_records
 from indexer.records import Article, Comment
 from indexer.threads import get_thread
+from tests.webapp.known_archive import BRIDGE_ID
 from webapp import create_app
 
 SEED_COMMENTERS = [
@@ -56,9 +58,7 @@ def html(response) -> BeautifulSoup:
 def reply_client(tmp_path: Path):
     """A site over one thread whose second comment answers the first."""
     index_dir = tmp_path / "index"
-    open_engine(index_dir, create=True).replace_sources(
-        {"replies.txt": thread_documents(REPLY_THREAD, "replies.txt")}
-    )
+    index_records([REPLY_THREAD], index_dir, "replies.txt")
     return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
 
 
@@ -93,7 +93,8 @@ def test_thread_comment_has_its_number_as_permalink(client, seed_article_id):
 
 def test_thread_renders_markup_in_comments_and_names_as_text(client, hostile_article_id):
     page = html(client.get(f"/article/{hostile_article_id}"))
-    assert page.find_all("script") == [] and page.find_all("img") == [] and page.find_all("i") == []
+    assert [script["src"] for script in page.find_all("script")] == ["/static/enhance.js"]
+    assert page.find_all("img") == [] and page.find_all("i") == []
     comment = page.select_one("#c1")
     assert comment.select_one(".author").get_text() == "<i>Mallory</i>"
     assert "<script>alert(1)</script>" in comment.select_one(".body").get_text()
@@ -143,3 +144,22 @@ def test_thread_unknown_article_is_404(client, path, mimetype):
     assert response.status_code == 404
     assert response.mimetype == mimetype
     assert "There is no article with the id 'no-such-article'" in html(response).get_text()
+
+
+def test_thread_answered_comment_links_to_its_replies(archive):
+    page = html(archive.get(f"/article/{BRIDGE_ID}"))
+    answered = page.select_one("#c1 .answered-by")
+    assert answered.get_text(" ", strip=True) == "answered by #2"
+    assert answered.a["href"] == "#c2"
+    assert page.select_one("#c2 .answered-by a")["href"] == "#c3"
+    assert page.select_one("#c4 .answered-by") is None
+
+
+def test_thread_every_comment_has_a_permalink(archive):
+    comments = html(archive.get(f"/article/{BRIDGE_ID}")).select("article.comment")
+    assert [c.select_one("a.permalink")["href"] for c in comments] == ["#c1", "#c2", "#c3", "#c4"]
+
+
+def test_thread_commenters_link_to_their_author_pages(archive):
+    author = html(archive.get(f"/article/{BRIDGE_ID}")).select_one("#c2 .author")
+    assert author["href"] == "/author/Bob"

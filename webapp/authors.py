@@ -1,0 +1,118 @@
+"""The author page: who they are in numbers, a timeline chart, and their comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from indexer.authors import AuthorProfile, author_profile
+from indexer.documents import COMMENT
+from indexer.facets import MonthFacet
+from indexer.search import SearchRequest, SearchResult, search
+from webapp.archive import require_engine
+from webapp.state import SearchLinks, page_numbers, whole_number
+
+bp = Blueprint("authors", __name__)
+
+# The chart's drawing box; CSS scales it to the column.
+CHART_WIDTH = 600
+CHART_HEIGHT = 120
+BAR_GAP = 0.2  # the share of each bar's slot left empty
+MIN_BAR = 2  # a period with comments always shows, however tall the tallest
+# What the JSON twin gives of the comment search: the page, not the facets.
+COMMENTS_PAGE_KEYS = ("query", "total", "page", "per_page", "hits")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    x: float
+    width: float
+    height: float
+
+    @property
+    def y(self) -> float:
+        return CHART_HEIGHT - self.height
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The timeline drawn as bars, one per period, in a CHART_WIDTH × CHART_HEIGHT box."""
+
+    bars: list[Bar]
+    unit: str  # "month" or "year"
+    width: ClassVar[int] = CHART_WIDTH
+    height: ClassVar[int] = CHART_HEIGHT
+
+    @property
+    def most(self) -> int:
+        return max((bar.count for bar in self.bars), default=0)
+
+
+def period_label(period: str) -> str:
+    """A timeline period as a reader says it: "2012-03" is "March 2012", a year stays."""
+    return MonthFacet("month").label(period, {}) if "-" in period else period
+
+
+def timeline_chart(timeline: list[tuple[str, int]]) -> Chart:
+    """Bars whose heights are the counts, the tallest filling the box."""
+    most = max((count for _, count in timeline), default=0)
+    slot = CHART_WIDTH / max(len(timeline), 1)
+    bars = [
+        Bar(
+            label=period_label(period),
+            count=count,
+            x=round(index * slot + slot * BAR_GAP / 2, 2),
+            width=round(slot * (1 - BAR_GAP), 2),
+            height=round(max(CHART_HEIGHT * count / most, MIN_BAR), 2) if count else 0,
+        )
+        for index, (period, count) in enumerate(timeline)
+    ]
+    unit = "month" if timeline and "-" in timeline[0][0] else "year"
+    return Chart(bars, unit)
+
+
+def comments_request(name: str) -> SearchRequest:
+    """The author's comments, newest first, narrowed by the page's own `q`."""
+    page = whole_number("page", request.args["page"]) if request.args.get("page") else 1
+    query = request.args.get("q", "").strip()
+    return SearchRequest(q=query, authors=(name,), kinds=(COMMENT,), sort="newest", page=page)
+
+
+def profile_and_comments(name: str) -> tuple[AuthorProfile, SearchResult]:
+    """The author's profile and a page of their comments.
+
+    :raise 404: when no comment in the archive is by `name` (in any case).
+    """
+    engine = require_engine()
+    profile = author_profile(engine, name)
+    if profile is None:
+        abort(404, f"No comment in the archive is by {name!r}.")
+    return profile, search(engine, comments_request(profile.name))
+
+
+@bp.route("/author/<path:name>")
+def author(name: str) -> ResponseReturnValue:
+    """The author page; `q` searches their comments, `page` pages them."""
+    profile, result = profile_and_comments(name)
+    return render_template(
+        "authors/author.html",
+        profile=profile,
+        chart=timeline_chart(profile.timeline),
+        result=result,
+        author_query=result.request.q,
+        links=SearchLinks(request.args, "authors.author", name=name),
+        pages=page_numbers(result.request.page, result.page_count),
+    )
+
+
+@bp.route("/api/author/<path:name>")
+def api_author(name: str) -> ResponseReturnValue:
+    """The profile as JSON, with the page of comments the author page shows."""
+    profile, result = profile_and_comments(name)
+    page = {key: value for key, value in result.to_json().items() if key in COMMENTS_PAGE_KEYS}
+    return jsonify({**profile.to_json(), "comments_page": page})

@@ -1,0 +1,200 @@
+"""Exports (CSV, JSON, NDJSON) and the Atom feed of any search.
+
+They take the search page's arguments, so every search can be downloaded or
+followed. Exports stream: rows are written as the index yields them, up to
+EXPORT_CAP, and a response says when the search selected more than it holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, request, stream_with_context
+from flask.typing import ResponseReturnValue
+
+from indexer.documents import COMMENT, Document, iso_date
+from indexer.search import EXPORT_CAP, SearchRequest, export_documents
+from webapp.archive import require_engine
+from webapp.state import DISPLAY_ARGS, SearchLinks, request_from_args
+
+bp = Blueprint("exports", __name__)
+
+COLUMNS = (
+    "id",
+    "kind",
+    "author",
+    "date",
+    "article_date",
+    "article_id",
+    "article_title",
+    "position",
+    "url",
+    "body",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FEED_ENTRIES = 50
+# Characters XML 1.0 cannot hold; an archived page may still carry them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a search selects for export: its size, the cap, and the documents in order."""
+
+    total: int
+    cap: int
+    documents: Iterator[Document]
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > self.cap
+
+    def rows(self) -> Iterator[dict]:
+        """Each document as an export row, its url made absolute for use off the site."""
+        for doc in self.documents:
+            yield {
+                "id": doc.id,
+                "kind": doc.kind,
+                "author": doc.author or None,
+                "date": iso_date(doc.date),
+                "article_date": iso_date(doc.article_date),
+                "article_id": doc.article_id,
+                "article_title": doc.article_title,
+                "position": doc.position,
+                "url": urljoin(request.host_url, doc.url),
+                "body": doc.body,
+            }
+
+    def response(self, body: Iterator[str], mimetype: str, extension: str) -> Response:
+        """A streamed download that states the search's size and whether it was cut."""
+        response = Response(stream_with_context(body), mimetype=mimetype)
+        response.headers["Content-Disposition"] = f"attachment; filename=hubbub-export.{extension}"
+        response.headers["X-Hubbub-Total"] = str(self.total)
+        response.headers["X-Hubbub-Truncated"] = "true" if self.truncated else "false"
+        return response
+
+
+def selection_request() -> SearchRequest:
+    """The search the query string selects; paging and layout arguments do not matter here."""
+    args = request.args.copy()
+    for name in DISPLAY_ARGS:
+        args.poplist(name)
+    return request_from_args(args)
+
+
+def start_export() -> Export:
+    total, documents = export_documents(require_engine(), selection_request(), cap=EXPORT_CAP)
+    return Export(total, EXPORT_CAP, documents)
+
+
+class LineWriter:
+    """A file whose write hands the text back, so csv.writer yields one line at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading ' stops it being run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_lines(export: Export) -> Iterator[str]:
+    writer = csv.writer(LineWriter())
+    yield writer.writerow(COLUMNS)
+    for row in export.rows():
+        yield writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
+
+
+def json_document(export: Export) -> Iterator[str]:
+    """One JSON object; the counts that are known only at the end come last."""
+    yield f'{{"total": {export.total}, "cap": {export.cap}, "rows": ['
+    exported = 0
+    for row in export.rows():
+        yield ("," if exported else "") + "\n" + json.dumps(row, ensure_ascii=False)
+        exported += 1
+    truncated = json.dumps(export.truncated)
+    yield f'\n], "exported": {exported}, "truncated": {truncated}}}\n'
+
+
+def json_lines(export: Export) -> Iterator[str]:
+    for row in export.rows():
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+@bp.route("/export.csv")
+def export_csv() -> ResponseReturnValue:
+    """Every selected row as CSV, with a header line."""
+    export = start_export()
+    return export.response(csv_lines(export), "text/csv", "csv")
+
+
+@bp.route("/export.json")
+def export_json() -> ResponseReturnValue:
+    """Every selected row in one JSON object: total, cap, rows, exported, truncated."""
+    export = start_export()
+    return export.response(json_document(export), "application/json", "json")
+
+
+@bp.route("/export.ndjson")
+def export_ndjson() -> ResponseReturnValue:
+    """Every selected row as one JSON object a line."""
+    export = start_export()
+    return export.response(json_lines(export), "application/x-ndjson", "ndjson")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
+def entry_title(doc: Document) -> str:
+    """A comment's entry is called "AUTHOR on ARTICLE TITLE"; an article's, its title."""
+    if doc.kind == COMMENT:
+        return f"{doc.author or 'Someone'} on {doc.article_title}"
+    return doc.article_title
+
+
+def feed_updated(doc: Document) -> datetime | None:
+    """The date the entry shows: its own, else its article's (stored dates are UTC)."""
+    value = doc.effective_date
+    return value.replace(tzinfo=UTC) if value else None
+
+
+@bp.route("/feed.atom")
+def feed() -> ResponseReturnValue:
+    """The newest documents of a search as an Atom feed, whatever the page's sort."""
+    search_request = replace(selection_request(), sort="newest")
+    _, documents = export_documents(require_engine(), search_request, cap=FEED_ENTRIES)
+    links = SearchLinks(request.args)
+    generator = FeedGenerator()
+    generator.id(request.url)
+    generator.title(f"Hubbub: {search_request.q}" if search_request.q else "Hubbub: the latest")
+    generator.link(href=request.url, rel="self")
+    generator.link(href=urljoin(request.host_url, links.selection_at("search.index")))
+    newest = None
+    for doc in documents:
+        url = urljoin(request.host_url, doc.url)
+        entry = generator.add_entry(order="append")
+        entry.id(url)
+        entry.title(xml_text(entry_title(doc)))
+        entry.link(href=url)
+        entry.content(xml_text(doc.body), type="text")
+        if doc.author:
+            entry.author(name=xml_text(doc.author))
+        updated = feed_updated(doc)
+        if updated:
+            entry.updated(updated)
+            newest = max(newest, updated) if newest else updated
+    if newest:
+        generator.updated(newest)
+    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")

@@ -1,0 +1,198 @@
+"""The query string is a page's whole state: reading it, and links that change one thing.
+
+Every control on the search page, the author page and the exports is a link or a
+GET form built from the current arguments, as in Datasette, so back, forward and
+bookmarks always work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.documents import fold_author
+from indexer.facets import FacetValue
+from indexer.search import InvalidRequest, SearchRequest, SearchResult, date_bound
+
+# The filter arguments with their chip titles, in the order the chips show them.
+FILTER_TITLES = {
+    "kind": "Kind",
+    "author": "Author",
+    "year": "Year",
+    "month": "Month",
+    "article": "Article",
+    "after": "From",
+    "before": "To",
+}
+# Values that choose the same thing: an author whatever the case, a year however written.
+SAME_CHOICE = {"author": fold_author, "year": int}
+# Arguments that change how a page looks, not which documents it selects.
+DISPLAY_ARGS = ("page", "per_page", "group", "author_filter")
+GROUPS = ("article",)
+# Page links either side of the current page before the list is cut with a gap.
+PAGE_WINDOW = 2
+
+
+def whole_number(name: str, text: str) -> int:
+    """A query-string number, refused with a message when it is not digits."""
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise InvalidRequest(f"{name!r} must be a whole number of up to 9 digits, not {text!r}.")
+    return int(text)
+
+
+def filter_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    """The values chosen for one argument; an empty box in a form chooses nothing."""
+    return tuple(value for value in args.getlist(name) if value.strip())
+
+
+def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
+    """The query string as a SearchRequest; a bad value raises InvalidRequest (a 400)."""
+    options: dict = {
+        name: whole_number(name, args[name]) for name in ("page", "per_page") if args.get(name)
+    }
+    if args.get("sort"):
+        options["sort"] = args["sort"]
+    for name in ("after", "before"):
+        if args.get(name, "").strip():
+            options[name] = date_bound(args[name], end=name == "before")
+    return SearchRequest(
+        q=args.get("q", "").strip(),
+        authors=filter_values(args, "author"),
+        kinds=filter_values(args, "kind"),
+        articles=filter_values(args, "article"),
+        years=tuple(whole_number("year", year) for year in filter_values(args, "year")),
+        months=filter_values(args, "month"),
+        **options,
+    )
+
+
+def grouping(args: MultiDict[str, str]) -> str | None:
+    """How hits are grouped: None for a plain list, or "article"."""
+    group = args.get("group", "").strip() or None
+    if group is not None and group not in GROUPS:
+        raise InvalidRequest(f"Unknown group {group!r}: use group=article or leave it out.")
+    return group
+
+
+def months_of(year: str) -> str:
+    """The prefix of a year's months as the month filter writes them ("2012-")."""
+    return f"{int(year):04d}-"
+
+
+class SearchLinks:
+    """Links to the current page with one thing changed.
+
+    Changing what is selected (a filter, the query, the sort) goes back to page 1.
+    `endpoint` and `view_args` name the page, so the author page pages its own
+    comments with the same links.
+    """
+
+    def __init__(
+        self, args: MultiDict[str, str], endpoint: str = "search.index", **view_args: str
+    ) -> None:
+        self.args = args
+        self.endpoint = endpoint
+        self.view_args = view_args
+
+    def _url(self, args: MultiDict[str, str], endpoint: str | None = None) -> str:
+        pairs = [(name, value) for name, value in args.items(multi=True) if value]
+        view_args = self.view_args if endpoint is None else {}
+        base = url_for(endpoint or self.endpoint, **view_args)
+        return base + ("?" + urlencode(pairs) if pairs else "")
+
+    def _without(self, *names: str) -> MultiDict[str, str]:
+        args = self.args.copy()
+        for name in names:
+            args.poplist(name)
+        return args
+
+    def adding(self, name: str, value: str) -> str:
+        args = self._without("page")
+        args.add(name, value)
+        return self._url(args)
+
+    def removing(self, name: str, value: str) -> str:
+        """Without one chosen value; a year goes with the months chosen in it."""
+        args = self._without("page")
+        same = SAME_CHOICE.get(name, str)
+        args.setlist(name, [v for v in filter_values(args, name) if same(v) != same(value)])
+        if name == "year":
+            months = filter_values(args, "month")
+            args.setlist("month", [m for m in months if not m.startswith(months_of(value))])
+        return self._url(args)
+
+    def toggling(self, name: str, facet_value: FacetValue) -> str:
+        change = self.removing if facet_value.selected else self.adding
+        return change(name, facet_value.value)
+
+    def without_filters(self) -> str:
+        return self._url(self._without("page", *FILTER_TITLES))
+
+    def with_query(self, query: str) -> str:
+        args = self._without("page")
+        args["q"] = query
+        return self._url(args)
+
+    def sorted_by(self, sort: str) -> str:
+        args = self._without("page")
+        args["sort"] = sort
+        return self._url(args)
+
+    def grouped_by(self, group: str | None) -> str:
+        args = self._without("page", "group")
+        if group:
+            args["group"] = group
+        return self._url(args)
+
+    def at_page(self, page: int) -> str:
+        args = self.args.copy()
+        args["page"] = str(page)
+        return self._url(args)
+
+    def as_json(self) -> str:
+        return self._url(self.args, "search.api_search")
+
+    def selection_at(self, endpoint: str) -> str:
+        """Another view of the same selection (an export, the feed): no paging or layout."""
+        return self._url(self._without(*DISPLAY_ARGS), endpoint)
+
+    def hidden_fields(self, *omit: str) -> list[tuple[str, str]]:
+        """The state a GET form must carry so that submitting it changes only its own fields."""
+        left_out = {"page", *omit}
+        return [(n, v) for n, v in self.args.items(multi=True) if v and n not in left_out]
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A chosen filter shown above the hits, with the link that removes it."""
+
+    title: str
+    label: str
+    remove_url: str
+
+
+def chosen_filters(links: SearchLinks, result: SearchResult) -> list[Chip]:
+    """A chip for every value chosen in the query string, labelled as its facet labels it."""
+    chips = []
+    for name, title in FILTER_TITLES.items():
+        labels = {v.value: v.label for v in result.facets.get(name, [])}
+        chips += [
+            Chip(title, labels.get(value, value), links.removing(name, value))
+            for value in filter_values(links.args, name)
+        ]
+    return chips
+
+
+def page_numbers(current: int, count: int) -> list[int | None]:
+    """The page links to show: first, last and a window round the current; None is a gap."""
+    shown = {1, count, *range(current - PAGE_WINDOW, current + PAGE_WINDOW + 1)}
+    numbers: list[int | None] = []
+    for number in sorted(n for n in shown if 1 <= n <= count):
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
