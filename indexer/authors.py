@@ -26,6 +26,7 @@ class AuthorProfile:
 
     name: str
     comments: int
+    article_count: int
     first: date | None
     last: date | None
     from_article_dates: bool
@@ -36,6 +37,7 @@ class AuthorProfile:
         return {
             "author": self.name,
             "comments": self.comments,
+            "article_count": self.article_count,
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
             "from_article_dates": self.from_article_dates,
@@ -78,6 +80,7 @@ def author_profile(engine: Engine, name: str) -> AuthorProfile | None:
     return AuthorProfile(
         name=columns.labels["author"].get(key, name),
         comments=len(selection.docnums),
+        article_count=selection.article_count,
         first=date.fromisoformat(dates[0]) if dates else None,
         last=date.fromisoformat(dates[-1]) if dates else None,
         from_article_dates=bool(dates) and not own,

@@ -11,18 +11,20 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from indexer.documents import KINDS, Document
 from indexer.engine import Engine, FacetColumns, QuerySyntaxError, Snapshot
-from indexer.facets import FacetValue, facet_counts
+from indexer.facets import FACET_LIMIT, FacetValue, facet_counts
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 EXPORT_CAP = 10_000
+MAX_FACET_VALUES = 1_000_000
 SUGGEST_BELOW = 3  # a did-you-mean is offered when a query finds fewer hits than this
 DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 QUERY_BOUND = re.compile(r"(?<!\S)(after|before):(\S*)")
@@ -110,6 +112,7 @@ class SearchResult:
     notice: str | None = None  # e.g. why the query was read as plain words
     suggestion: str | None = None  # did-you-mean, from the index's own words
     article_count: int = 0
+    article_counts: dict[str, int] = field(default_factory=dict)  # hits per article on the page
 
     @property
     def page_count(self) -> int:
@@ -172,7 +175,7 @@ def in_date_range(columns: FacetColumns, after: date | None, before: date | None
     return lambda docnum: bool(dates[docnum]) and low <= dates[docnum] <= high
 
 
-def select(engine: Engine, request: SearchRequest) -> Selection:
+def select(engine: Engine, request: SearchRequest, facet_limit: int = FACET_LIMIT) -> Selection:
     """Match the query, apply every filter and count the facets.
 
     A query the engine cannot parse is searched as its plain words, and the
@@ -205,7 +208,7 @@ def select(engine: Engine, request: SearchRequest) -> Selection:
         "year": [str(year) for year in request.years],
         "month": request.months,
     }
-    passing, facets = facet_counts(columns, matched, selected)
+    passing, facets = facet_counts(columns, matched, selected, facet_limit)
     if not request.years and not request.months:
         facets["month"] = []
     articles = columns.keys["article"]
@@ -228,6 +231,11 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
     suggestion = None
     if len(selection.docnums) < SUGGEST_BELOW and selection.query.strip():
         suggestion = snapshot.suggest(selection.query)
+    on_page = {doc.article_id for doc, _ in page}
+    articles = snapshot.facet_columns().keys["article"]
+    article_counts = Counter(
+        articles[docnum] for docnum in selection.docnums if articles[docnum] in on_page
+    )
     return SearchResult(
         request=request,
         total=len(selection.docnums),
@@ -236,7 +244,21 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
         notice=selection.notice,
         suggestion=suggestion,
         article_count=selection.article_count,
+        article_counts=dict(article_counts),
     )
+
+
+def facet_values(
+    engine: Engine, request: SearchRequest, name: str, contains: str = "", limit: int = 500
+) -> tuple[list[FacetValue], int]:
+    """One facet's values past the usual top ones, narrowed to labels holding `contains`.
+
+    :return: up to `limit` values (chosen ones always kept) and how many matched in all.
+    """
+    values = select(engine, request, facet_limit=MAX_FACET_VALUES).facets[name]
+    needle = contains.strip().casefold()
+    found = [v for v in values if v.selected or needle in v.label.casefold()]
+    return found[:limit] + [v for v in found[limit:] if v.selected], len(found)
 
 
 def export_documents(

@@ -35,6 +35,9 @@ SEARCH_FIELDS = ("title", "caption", "body")
 QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year")
 FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
 WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
+SUGGESTABLE_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+SPELLING_FIELD = "spell_body"
 WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too many words
 FUZZY_DISTANCE = re.compile(r"~(\d+)")
 WRITE_LOCK_TIMEOUT = 5.0
@@ -57,7 +60,7 @@ def build_schema() -> Schema:
         kind=ID(stored=True, sortable=True),
         article_id=ID(stored=True, sortable=True),
         article_title=STORED(),
-        title=TEXT(analyzer=stemmed, field_boost=2.0),
+        title=TEXT(analyzer=stemmed, field_boost=2.0, spelling=True),
         author=ID(stored=True, analyzer=IDTokenizer() | AuthorFoldFilter()),
         author_key=ID(sortable=True),
         author_name=ID(sortable=True),
@@ -66,8 +69,8 @@ def build_schema() -> Schema:
         sort_date=DATETIME(sortable=True),
         year=NUMERIC(sortable=True),
         position=NUMERIC(stored=True, sortable=True),
-        caption=TEXT(analyzer=stemmed, stored=True),
-        body=TEXT(analyzer=stemmed, stored=True),
+        caption=TEXT(analyzer=stemmed, stored=True, spelling=True),
+        body=TEXT(analyzer=stemmed, stored=True, spelling=True),
         url=STORED(),
         source=ID(stored=True),
         parent=STORED(),
@@ -293,14 +296,29 @@ class WhooshSnapshot:
         return parsed
 
     def suggest(self, text: str) -> str | None:
-        """The query with misspelt words replaced by words from the index, if any."""
-        if not text.strip():
-            return None
-        try:
-            correction = self.searcher.correct_query(self.parse(text), text)
-        except (TypeError, ValueError, IndexError):  # the same token fault as in `snippet`
-            return None
-        return correction.string if correction.string != text else None
+        """The query with each word the index lacks replaced by the nearest it has.
+
+        Words are compared with the unstemmed words of the bodies; the nearest is
+        the closest in edits (one, then two), then the most frequent. Field values,
+        operators and syntax are left as they are.
+        """
+        reader = self.searcher.reader()
+        changed = False
+
+        def correct(match: re.Match) -> str:
+            nonlocal changed
+            word = match.group(0)
+            if word in OPERATORS or (SPELLING_FIELD, word.lower()) in reader:
+                return word
+            for distance in (1, 2):
+                found = self.searcher.suggest("body", word.lower(), limit=1, maxdist=distance)
+                if found:
+                    changed = True
+                    return found[0]
+            return word
+
+        corrected = SUGGESTABLE_WORD.sub(correct, text)
+        return corrected if changed else None
 
     def matching(self, text: str) -> list[int]:
         return list(self.searcher.docs_for_query(self.parse(text)))

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from indexer.facets import FacetValue
-from indexer.search import SORTS, Hit, SearchResult, search
+from indexer.engine import Engine
+from indexer.facets import FACET_LIMIT, FacetValue
+from indexer.search import SORTS, Hit, SearchRequest, SearchResult, facet_values, search
 from webapp import exports
 from webapp.archive import build_command, get_engine, require_engine
 from webapp.state import SearchLinks, chosen_filters, grouping, page_numbers, request_from_args
@@ -56,32 +57,40 @@ EXAMPLES = (
 class ArticleGroup:
     """The hits of one article on this page, under its heading.
 
-    `count` is the article's hits in the whole result (from the article facet), or
-    None when the facet does not list the article.
+    `count` is the article's hits in the whole result, not only on this page.
     """
 
     article_id: str
     title: str
-    count: int | None
+    count: int
     hits: list[Hit]
 
 
 def grouped_by_article(result: SearchResult) -> list[ArticleGroup]:
     """The page's hits under their articles, in the order the articles first appear."""
-    counts = {value.value: value.count for value in result.facets.get("article", [])}
     hits_by_article: dict[str, list[Hit]] = {}
     for hit in result.hits:
         hits_by_article.setdefault(hit.document.article_id, []).append(hit)
     return [
-        ArticleGroup(article_id, hits[0].document.article_title, counts.get(article_id), hits)
+        ArticleGroup(
+            article_id, hits[0].document.article_title, result.article_counts[article_id], hits
+        )
         for article_id, hits in hits_by_article.items()
     ]
 
 
-def narrowed(values: list[FacetValue], text: str) -> list[FacetValue]:
-    """The values whose label holds `text` in any case; chosen values always stay."""
-    needle = text.strip().casefold()
-    return [value for value in values if value.selected or needle in value.label.casefold()]
+def every_author(
+    engine: Engine, search_request: SearchRequest, result: SearchResult, text: str
+) -> tuple[list[FacetValue], int]:
+    """The authors "more…" lists, narrowed to names holding `text`, and how many in all.
+
+    The result's facet holds the top authors only; the whole list is counted again
+    only when there may be more of them.
+    """
+    values = result.facets.get("author", [])
+    if len(values) < FACET_LIMIT and not text:
+        return values, len(values)
+    return facet_values(engine, search_request, "author", contains=text)
 
 
 @bp.route("/")
@@ -106,7 +115,7 @@ def index() -> ResponseReturnValue:
         chips=chosen_filters(links, result),
         groups=grouped_by_article(result) if group else None,
         author_filter=author_filter,
-        all_authors=narrowed(result.facets.get("author", []), author_filter),
+        all_authors=every_author(engine, search_request, result, author_filter),
         sorts=SORTS,
         facet_shown=FACET_SHOWN,
         export_cap=exports.EXPORT_CAP,

@@ -5,7 +5,7 @@ from indexer.authors import author_profile, timeline
 
 def test_author_profile_counts_comments_whatever_the_case(seed_engine):
     profile = author_profile(seed_engine, "PAKISTAN")
-    assert (profile.name, profile.comments) == ("pakistan", 3)
+    assert (profile.name, profile.comments, profile.article_count) == ("pakistan", 3, 1)
 
 
 def test_author_profile_falls_back_to_article_dates_and_says_so(seed_engine):

@@ -3,7 +3,14 @@ from datetime import date
 
 import pytest
 
-from indexer.search import InvalidRequest, SearchRequest, date_bound, export_documents, search
+from indexer.search import (
+    InvalidRequest,
+    SearchRequest,
+    date_bound,
+    export_documents,
+    facet_values,
+    search,
+)
 
 SEED_COMMENTERS = Counter(
     {
@@ -255,3 +262,25 @@ def test_search_refuses_wildcards_and_fuzziness_that_expand_too_far(seed_engine,
 def test_search_wildcard_with_a_long_prefix_matches(seed_engine):
     result = search(seed_engine, SearchRequest(q="puti*"))
     assert result.notice is None and result.total == 8
+
+
+def test_facet_values_lists_every_author_narrowed_by_name(seed_engine, seed_request):
+    values, total = facet_values(seed_engine, seed_request(), "author", contains="PAK")
+    assert [v.value for v in values] == ["pakistan", "pak1991"] and total == 2
+
+
+def test_facet_values_keeps_chosen_values_past_the_limit(seed_engine, seed_request):
+    request = seed_request(authors=("singham",))
+    values, total = facet_values(seed_engine, request, "author", limit=1)
+    assert [v.value for v in values] == ["pakistan", "singham"] and total == 11
+
+
+def test_search_counts_hits_per_article_on_the_page(seed_engine, seed_article_id):
+    result = search(seed_engine, SearchRequest(q="putin", per_page=1, sort="oldest"))
+    assert result.article_counts == {seed_article_id: 6}
+
+
+def test_search_suggests_whole_words_not_stems(seed_engine):
+    assert search(seed_engine, SearchRequest(q="presidentail elektion")).suggestion == (
+        "presidential election"
+    )
