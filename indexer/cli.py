@@ -72,7 +72,7 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     click.echo(
         f"{summary.files_unchanged:,} unchanged, {summary.files_removed:,} removed, "
         f"{len(summary.skipped):,} skipped; generation {summary.generation}"
-        + (" (rebuilt)" if summary.rebuilt else "")
+        + (" (a new generation)" if summary.rebuilt else "")
         + ("" if summary.wrote else ", nothing written")
         + f"; {summary.seconds:.1f} s."
     )
