@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from indexer.documents import COMMENT, fold_author
+from indexer.documents import ARTICLE, COMMENT, fold_author
 from indexer.engine import Engine
 from indexer.facets import FacetValue
 from indexer.search import SearchRequest, select
@@ -27,6 +27,7 @@ class AuthorProfile:
     name: str
     comments: int
     article_count: int
+    articles_written: int
     first: date | None
     last: date | None
     from_article_dates: bool
@@ -38,6 +39,7 @@ class AuthorProfile:
             "author": self.name,
             "comments": self.comments,
             "article_count": self.article_count,
+            "articles_written": self.articles_written,
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
             "from_article_dates": self.from_article_dates,
@@ -69,18 +71,22 @@ def timeline(dates: list[str]) -> list[tuple[str, int]]:
 
 
 def author_profile(engine: Engine, name: str) -> AuthorProfile | None:
-    """The profile of the author `name` (any case), or None when they wrote no comment."""
+    """The profile of the author `name` (any case), or None when the archive has nothing by them.
+
+    An article's byline counts in `articles_written`; everything else is about comments.
+    """
     selection = select(engine, SearchRequest(authors=(name,), kinds=(COMMENT,)))
-    if not selection.docnums:
+    written = select(engine, SearchRequest(authors=(name,), kinds=(ARTICLE,))).docnums
+    if not selection.docnums and not written:
         return None
     columns = selection.snapshot.facet_columns()
     own = sorted(filter(None, (columns.keys["own_date"][n] for n in selection.docnums)))
     dates = own or sorted(filter(None, (columns.keys["date"][n] for n in selection.docnums)))
-    key = fold_author(name)
     return AuthorProfile(
-        name=columns.labels["author"].get(key, name),
+        name=columns.labels["author"].get(fold_author(name), name),
         comments=len(selection.docnums),
         article_count=selection.article_count,
+        articles_written=len(written),
         first=date.fromisoformat(dates[0]) if dates else None,
         last=date.fromisoformat(dates[-1]) if dates else None,
         from_article_dates=bool(dates) and not own,

@@ -106,7 +106,7 @@ def snippet(hit) -> str:
     """
     try:
         return hit.highlights("body", top=2)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, KeyError):
         return ""
 
 
@@ -135,7 +135,7 @@ def to_fields(doc: Document) -> dict:
     if doc.effective_date is not None:
         fields["sort_date"] = doc.effective_date
         fields["year"] = doc.effective_date.year
-    return {name: value for name, value in fields.items() if value != ""}
+    return {name: value for name, value in fields.items() if value != "" or name == "body"}
 
 
 def from_stored(stored: Mapping) -> Document:

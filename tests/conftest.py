@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,14 @@ from indexer.readers import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+MIXED_FIXTURES = (
+    "text/crlf.txt",
+    "wxr/wxr-1.2.xml",
+    "disqus/export.xml",
+    "html/wordpress-threaded.html",
+    "jsonl/thread.jsonl",
+)
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b")
 SEED = ROOT / "corpus" / "reuters-blog-russia-pakistan-entente-2012-03-08.txt"
 
 
@@ -44,3 +54,25 @@ def index_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_article_id() -> str:
     return article_id(read_file(SEED)[0])
+
+
+@pytest.fixture(scope="session")
+def mixed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One file of every input format, plus a binary, an empty and a truncated file."""
+    folder = tmp_path_factory.mktemp("mixed")
+    for name in MIXED_FIXTURES:
+        shutil.copy(FIXTURES / name, folder / Path(name).name)
+    (folder / "blob.txt").write_bytes(b"\x00\x01\x02 binary")
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "truncated.html").write_bytes(b'<!DOCTYPE html>\n<html lang="en"><head><title>Cut')
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mixed_addresses() -> set[str]:
+    """Every e-mail and IP address written anywhere in the mixed fixtures."""
+    return {
+        found
+        for name in MIXED_FIXTURES
+        for found in ADDRESS.findall((FIXTURES / name).read_text(encoding="utf-8"))
+    }

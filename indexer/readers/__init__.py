@@ -13,6 +13,7 @@ from pathlib import Path
 
 from indexer.readers.disqus import looks_like_disqus, parse_disqus
 from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes, looks_binary
+from indexer.readers.html import looks_like_html, parse_html
 from indexer.readers.jsonl import looks_like_jsonl, parse_jsonl
 from indexer.readers.text import parse_text
 from indexer.readers.wxr import looks_like_wxr, parse_wxr
@@ -20,12 +21,13 @@ from indexer.records import Article
 
 __all__ = ["ReaderError", "SUPPORTED_SUFFIXES", "load_bytes", "looks_binary", "read_file"]
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".xml", ".wxr", ".jsonl", ".ndjson")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xml", ".wxr", ".jsonl", ".ndjson")
 
 READERS: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
     ("JSON lines", looks_like_jsonl, parse_jsonl),
     ("Disqus export", looks_like_disqus, parse_disqus),
     ("WordPress export", looks_like_wxr, parse_wxr),
+    ("HTML page", looks_like_html, parse_html),
 )
 XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml", re.IGNORECASE)
 

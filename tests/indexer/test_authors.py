@@ -1,6 +1,9 @@
-from datetime import date
+from datetime import date, datetime
 
+from indexer.archive import open_engine
 from indexer.authors import author_profile, timeline
+from indexer.indexing import index_records
+from indexer.records import Article
 
 
 def test_author_profile_counts_comments_whatever_the_case(seed_engine):
@@ -35,3 +38,13 @@ def test_timeline_counts_by_year_over_long_spans():
     assert timeline(["2010-01-01", "2014-06-01"]) == [
         ("2010", 1), ("2011", 0), ("2012", 0), ("2013", 0), ("2014", 1),
     ]
+
+
+def test_author_profile_of_a_byline_counts_the_articles_written(tmp_path):
+    index_records(
+        [Article(title="Bridges", body="Text.", byline="Ewa Nowak", date=datetime(2019, 5, 4))],
+        tmp_path / "index",
+        "bridges.txt",
+    )
+    profile = author_profile(open_engine(tmp_path / "index"), "ewa nowak")
+    assert (profile.name, profile.comments, profile.articles_written) == ("Ewa Nowak", 0, 1)

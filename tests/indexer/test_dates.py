@@ -1,4 +1,5 @@
-"""Tests for `parse_date`: real dates parse, and nothing else is turned into one."""
+"""Tests for `parse_date` and `dayfirst_for_language`: real dates parse, in the page's
+day/month order, and nothing else is turned into one."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from indexer.dates import parse_date
+from indexer.dates import dayfirst_for_language, parse_date
 
 
 @pytest.mark.parametrize(
@@ -113,3 +114,82 @@ def test_parse_date_returns_none_for_long_line() -> None:
     line = "Thursday, March 8, 2012 10:32:15 AM GMT  "
     assert parse_date(line.strip()) is not None
     assert parse_date(line.strip() + " (Reuters blog archive)") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("September 12, 2018 at 4:47 pm", False, datetime(2018, 9, 12, 16, 47)),
+        ("12 July 2020", False, datetime(2020, 7, 12)),
+        ("12.07.2020 12:59", True, datetime(2020, 7, 12, 12, 59)),
+        ("03.04.2020", True, datetime(2020, 4, 3)),
+        ("12.07.2020, 12:59", True, datetime(2020, 7, 12, 12, 59)),
+        ("2020-04-14T10:00:00+02:00", True, datetime(2020, 4, 14, 10, 0)),
+    ],
+)
+def test_parse_date_reads_comment_timestamps(text: str, dayfirst: bool, expected: datetime) -> None:
+    assert parse_date(text, dayfirst=dayfirst) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12.07.2020 um 12:59",
+        "12.07.2020 um 12:59 Uhr",
+        "12/07/2020 à 12:59",
+        "12-07-2020 alle 12:59",
+        "12.07.2020 o 12:59",
+    ],
+)
+def test_parse_date_reads_european_word_before_time(text: str) -> None:
+    assert parse_date(text, dayfirst=True) == datetime(2020, 7, 12, 12, 59)
+
+
+def test_parse_date_reads_at_sign_before_time() -> None:
+    assert parse_date("Jul 12, 2020 @ 12:59") == datetime(2020, 7, 12, 12, 59)
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst"),
+    [("14/04/2020", False), ("14/04/2020", True), ("04/14/2020", True), ("14.04.2020", False)],
+)
+def test_parse_date_reads_day_over_twelve_in_either_order(text: str, dayfirst: bool) -> None:
+    assert parse_date(text, dayfirst=dayfirst) == datetime(2020, 4, 14)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["comment_date", "post_date", "a while ago", "2019-13-45T99:99:99", "um 12:59", "12:59 Uhr"],
+)
+def test_parse_date_returns_none_for_theme_placeholders(text: str) -> None:
+    assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "dayfirst"),
+    [
+        (None, False),
+        ("", False),
+        ("en", False),
+        ("en-US", False),
+        ("en_us", False),
+        ("en-CA", False),
+        ("en-GB", True),
+        ("en_GB", True),
+        ("en-IE", True),
+        ("en-AU", True),
+        ("en-NZ", True),
+        ("en-IN", True),
+        ("en-ZA", True),
+        ("en-Latn-GB", True),
+        ("de", True),
+        ("de-DE", True),
+        ("pl_PL", True),
+        ("FR", True),
+        ("und", False),
+        ("english", False),
+        ("x-default", False),
+    ],
+)
+def test_dayfirst_for_language_follows_regional_usage(lang: str | None, dayfirst: bool) -> None:
+    assert dayfirst_for_language(lang) is dayfirst

@@ -4,6 +4,7 @@ import pytest
 
 from indexer.readers import ReaderError, read_file, sniff_reader
 from indexer.readers.disqus import parse_disqus
+from indexer.readers.html import parse_html
 from indexer.readers.jsonl import parse_jsonl
 from indexer.readers.text import parse_text
 from indexer.readers.wxr import parse_wxr
@@ -19,6 +20,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
         ("wxr/wordpress-com-malformed.xml", parse_wxr),
         ("disqus/export.xml", parse_disqus),
         ("jsonl/thread.jsonl", parse_jsonl),
+        ("html/wordpress-threaded.html", parse_html),
+        ("html/posted-by.html", parse_html),
     ],
 )
 def test_sniff_reader_chooses_by_content(fixture, reader):

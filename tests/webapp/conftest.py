@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from indexer.documents import article_id
+from indexer.indexing import index_paths
 from indexer.readers import read_file
 from tests.webapp.known_archive import add_known_archive
 from webapp import create_app
@@ -55,3 +56,10 @@ def archive_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def archive(archive_index: Path) -> FlaskClient:
     """A client of the site over the known archive."""
     return create_app({"TESTING": True, "INDEX_DIR": str(archive_index)}).test_client()
+
+
+@pytest.fixture(scope="session")
+def mixed_client(mixed_folder, tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("mixed-index")
+    index_paths([mixed_folder], index_dir)
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()

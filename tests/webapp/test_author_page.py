@@ -119,3 +119,8 @@ def test_api_author_is_the_profile_and_a_page_of_comments(archive, archive_index
 def test_author_links_on_every_page_go_to_the_author_page(archive, path):
     links = html(archive.get(path)).select("main a.author")
     assert links and all(a["href"] == f"/author/{a.get_text()}" for a in links)
+
+
+def test_author_page_of_a_byline_links_to_the_articles_written(mixed_client):
+    page = mixed_client.get("/author/Ewa%20Nowak").get_data(as_text=True)
+    assert "0 comments" in page and "wrote" in page and "kind=article" in page
