@@ -134,6 +134,7 @@ class IndexRun:
         self.batch: dict[str, list[Document]] = {}
         self.removals: list[str] = []
         self.pending_documents = 0
+        self.manifest_changed = False
 
     def add(self, source: str, documents: list[Document], record: FileRecord) -> None:
         self.batch[source] = documents
@@ -146,11 +147,19 @@ class IndexRun:
         self.removals.append(source)
         self.manifest.files.pop(source, None)
 
+    def record_skipped(self, source: str, record: FileRecord) -> None:
+        """Remember a file that could not be read, so `stats` can say why."""
+        self.manifest.files[source] = record
+        self.manifest_changed = True
+
     def commit(self) -> None:
         if self.batch or self.removals:
             self.store.replace_sources(self.batch, remove=self.removals)
+            self.manifest_changed = True
+        if self.manifest_changed:
             self.layout.write_manifest(self.generation, self.manifest)
         self.batch, self.removals, self.pending_documents = {}, [], 0
+        self.manifest_changed = False
 
 
 def index_paths(
@@ -213,7 +222,7 @@ def index_file(file: Path, run: IndexRun, summary: IndexSummary) -> None:
         if known and known.status == "indexed":
             documents += "; its earlier version stays in the index"
         else:
-            run.manifest.files[source] = FileRecord(digest, "skipped", documents)
+            run.record_skipped(source, FileRecord(digest, "skipped", documents))
         summary.skipped.append((str(file), documents))
         return
     articles = sum(1 for doc in documents if doc.kind == ARTICLE)

@@ -73,3 +73,62 @@ def test_search_bad_limit_is_a_clear_error(runner, indexed):
 def test_search_bad_sort_is_refused(runner, indexed):
     result = runner.invoke(cli, ["search", "Putin", "--sort", "random", "--index", str(indexed)])
     assert result.exit_code == 2 and "random" in result.output
+
+
+def test_index_json_summary_says_an_unchanged_rerun_wrote_nothing(runner, indexed, seed_path):
+    result = runner.invoke(
+        cli, ["index", str(seed_path), "--json", "--quiet", "--index", str(indexed)]
+    )
+    summary = json.loads(result.output)
+    assert (summary["files_unchanged"], summary["files_indexed"], summary["generation"]) == (
+        1,
+        0,
+        1,
+    )
+
+
+def test_index_prints_plain_progress_lines_when_not_on_a_terminal(runner, seed_path, index_dir):
+    result = runner.invoke(cli, ["index", str(seed_path), "--index", str(index_dir)])
+    assert "indexed 1/1 files · 15 documents" in result.stderr
+
+
+def test_index_quiet_prints_nothing(runner, seed_path, index_dir):
+    result = runner.invoke(cli, ["index", str(seed_path), "--quiet", "--index", str(index_dir)])
+    assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_stats_json_describes_the_index(runner, indexed, seed_path):
+    data = json.loads(runner.invoke(cli, ["stats", "--json", "--index", str(indexed)]).output)
+    assert data["documents"] == {"article": 1, "comment": 14}
+    assert data["authors"] == 11 and data["top_authors"][0] == {"author": "pakistan", "comments": 3}
+    assert (data["first_date"], data["last_date"]) == ("2012-03-08", "2012-03-08")
+    assert data["files"] == [
+        {
+            "path": str(seed_path.resolve()),
+            "sha256": data["files"][0]["sha256"],
+            "status": "indexed",
+            "reason": "",
+            "articles": 1,
+            "comments": 14,
+        }
+    ]
+    assert data["size_bytes"] > 0 and data["engine"] == "whoosh"
+
+
+def test_stats_lists_skipped_files_with_their_reason(runner, indexed, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    runner.invoke(cli, ["index", str(bad), "--index", str(indexed)])
+    output = runner.invoke(cli, ["stats", "--index", str(indexed)]).output
+    assert f"{bad.resolve()}: skipped: empty file" in output
+
+
+def test_remove_drops_a_file_from_the_index(runner, indexed, seed_path):
+    result = runner.invoke(cli, ["remove", str(seed_path), "--index", str(indexed)])
+    assert result.output.startswith("Removed 1 file")
+    assert search_json(runner, indexed, "")["total"] == 0
+
+
+def test_remove_without_an_index_says_how_to_build_one(runner, seed_path, tmp_path):
+    result = runner.invoke(cli, ["remove", str(seed_path), "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "build one with 'hubbub index'" in result.output
