@@ -42,8 +42,9 @@ class FacetColumns:
 
 
 class Snapshot(Protocol):
-    def matching(self, query: str) -> list[int]:
-        """Document numbers matching a query string; '' matches everything.
+    def matching(self, query: str, deadline: float | None = None) -> tuple[list[int], bool]:
+        """Document numbers matching a query string ('' matches everything), and whether
+        all of them were listed before `deadline` (a `time.monotonic()` value).
 
         :raise QuerySyntaxError: when the query cannot be parsed.
         """
@@ -51,9 +52,16 @@ class Snapshot(Protocol):
     def facet_columns(self) -> FacetColumns: ...
 
     def ranked(
-        self, query: str, docnums: set[int], sort: str, offset: int, limit: int
-    ) -> list[tuple[Document, str]]:
-        """One page of the given documents in `sort` order, each with its HTML snippet."""
+        self,
+        query: str,
+        docnums: set[int],
+        sort: str,
+        offset: int,
+        limit: int,
+        deadline: float | None = None,
+    ) -> tuple[list[tuple[Document, str]], bool]:
+        """One page of the given documents in `sort` order, each with its HTML snippet,
+        and whether the ranking finished before `deadline`."""
 
     def documents(self, query: str, docnums: set[int], sort: str, limit: int) -> Iterator[Document]:
         """The given documents in `sort` order, without snippets: for exports."""

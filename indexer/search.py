@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 EXPORT_CAP = 10_000
 MAX_FACET_VALUES = 1_000_000
+QUERY_SECONDS = 5.0  # each search's time budget; past it, what was found is returned
 SUGGEST_BELOW = 3  # a did-you-mean is offered when a query finds fewer hits than this
 DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 QUERY_BOUND = re.compile(r"(?<!\S)(after|before):(\S*)")
@@ -113,6 +115,7 @@ class SearchResult:
     suggestion: str | None = None  # did-you-mean, from the index's own words
     article_count: int = 0
     article_counts: dict[str, int] = field(default_factory=dict)  # hits per article on the page
+    partial: bool = False  # the time budget ran out: counts and hits are those found by then
 
     @property
     def page_count(self) -> int:
@@ -129,6 +132,7 @@ class SearchResult:
             "notice": self.notice,
             "suggestion": self.suggestion,
             "article_count": self.article_count,
+            "partial": self.partial,
         }
 
 
@@ -165,6 +169,8 @@ class Selection:
     facets: dict[str, list[FacetValue]]
     notice: str | None
     article_count: int
+    complete: bool  # False when the time ran out before every match was listed
+    deadline: float
 
 
 def in_date_range(columns: FacetColumns, after: date | None, before: date | None):
@@ -182,20 +188,21 @@ def select(engine: Engine, request: SearchRequest, facet_limit: int = FACET_LIMI
     selection's `notice` says why.
     """
     snapshot = engine.snapshot()
+    deadline = time.monotonic() + QUERY_SECONDS
     q, bounds, unread = split_date_bounds(request.q)
     notices = []
     if unread:
         unread_text = ", ".join(unread)
         notices.append(f"Could not read {unread_text}: write dates YYYY, YYYY-MM or YYYY-MM-DD.")
     try:
-        matched = snapshot.matching(q)
+        matched, complete = snapshot.matching(q, deadline)
     except QuerySyntaxError as problem:
         q = plain_words(q)
         notices.append(f"Could not read the query: {problem}. Searched for {q!r} instead.")
         try:
-            matched = snapshot.matching(q)
+            matched, complete = snapshot.matching(q, deadline)
         except QuerySyntaxError:  # plain words are always readable; this is a last resort
-            q, matched = "", []
+            q, matched, complete = "", [], True
     columns = snapshot.facet_columns()
     after = max(filter(None, (request.after, bounds.get("after"))), default=None)
     before = min(filter(None, (request.before, bounds.get("before"))), default=None)
@@ -213,7 +220,9 @@ def select(engine: Engine, request: SearchRequest, facet_limit: int = FACET_LIMI
         facets["month"] = []
     articles = columns.keys["article"]
     article_count = len({articles[docnum] for docnum in passing})
-    return Selection(snapshot, q, passing, facets, " ".join(notices) or None, article_count)
+    return Selection(
+        snapshot, q, passing, facets, " ".join(notices) or None, article_count, complete, deadline
+    )
 
 
 def search(engine: Engine, request: SearchRequest) -> SearchResult:
@@ -225,9 +234,15 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
     selection = select(engine, request)
     offset = (request.page - 1) * request.per_page
     snapshot = selection.snapshot
-    page = snapshot.ranked(
-        selection.query, selection.docnums, request.sort, offset, request.per_page
+    page, ranked_in_time = snapshot.ranked(
+        selection.query,
+        selection.docnums,
+        request.sort,
+        offset,
+        request.per_page,
+        selection.deadline,
     )
+    partial = not (selection.complete and ranked_in_time)
     suggestion = None
     if len(selection.docnums) < SUGGEST_BELOW and selection.query.strip():
         suggestion = snapshot.suggest(selection.query)
@@ -245,6 +260,7 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
         suggestion=suggestion,
         article_count=selection.article_count,
         article_counts=dict(article_counts),
+        partial=partial,
     )
 
 

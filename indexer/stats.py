@@ -55,7 +55,7 @@ def index_stats(index_dir: Path) -> IndexStats:
         raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
     snapshot = open_engine(index_dir).snapshot()
     columns = snapshot.facet_columns()
-    live = snapshot.matching("")
+    live, _ = snapshot.matching("")
     kinds = Counter(columns.keys["kind"][n] for n in live)
     authors = Counter(columns.keys["author"][n] for n in live if columns.keys["kind"][n] != ARTICLE)
     authors.pop("", None)

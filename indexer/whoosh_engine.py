@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from whoosh import highlight, index, query, sorting
+from whoosh import collectors, highlight, index, query, sorting
 from whoosh.analysis import Filter, IDTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
@@ -42,6 +43,7 @@ WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too m
 FUZZY_DISTANCE = re.compile(r"~(\d+)")
 WRITE_LOCK_TIMEOUT = 5.0
 SNIPPET_CHARS = 240
+DEADLINE_CHECK_EVERY = 4096
 
 
 class AuthorFoldFilter(Filter):
@@ -320,8 +322,15 @@ class WhooshSnapshot:
         corrected = SUGGESTABLE_WORD.sub(correct, text)
         return corrected if changed else None
 
-    def matching(self, text: str) -> list[int]:
-        return list(self.searcher.docs_for_query(self.parse(text)))
+    def matching(self, text: str, deadline: float | None = None) -> tuple[list[int], bool]:
+        """Matching document numbers, and whether all were listed before `deadline`."""
+        docnums = []
+        for docnum in self.searcher.docs_for_query(self.parse(text)):
+            docnums.append(docnum)
+            if deadline is not None and len(docnums) % DEADLINE_CHECK_EVERY == 0:
+                if time.monotonic() > deadline:
+                    return docnums, False
+        return docnums, True
 
     def facet_columns(self) -> FacetColumns:
         """Read once per snapshot: every facet count after that is arithmetic."""
@@ -330,7 +339,10 @@ class WhooshSnapshot:
                 self._columns = read_columns(self.searcher)
             return self._columns
 
-    def _results(self, text: str, docnums: set[int], sort: str, limit: int):
+    def _results(
+        self, text: str, docnums: set[int], sort: str, limit: int, deadline: float | None = None
+    ):
+        """Whoosh's results for one page; cut short, with what it has, at `deadline`."""
         sortedby = None
         if sort in ("newest", "oldest"):
             reverse = sort == "newest"
@@ -341,29 +353,45 @@ class WhooshSnapshot:
                     sorting.FieldFacet("position", reverse=reverse),
                 ]
             )
-        return self.searcher.search(
-            self.parse(text), filter=docnums, limit=limit, sortedby=sortedby
-        )
+        collector = self.searcher.collector(limit=limit, sortedby=sortedby)
+        if deadline is not None:
+            seconds = max(deadline - time.monotonic(), 0.001)
+            collector = collectors.TimeLimitCollector(collector, seconds, use_alarm=False)
+        # The filter goes outermost: TimeLimitCollector hands documents straight to its
+        # child, so a filter inside it would never see them.
+        collector = collectors.FilterCollector(collector, allow=docnums)
+        try:
+            self.searcher.search_with_collector(self.parse(text), collector)
+        except collectors.TimeLimit:
+            return collector.results(), False
+        return collector.results(), True
 
     def documents(self, text: str, docnums: set[int], sort: str, limit: int) -> Iterator[Document]:
         if not docnums:
             return iter(())
-        results = self._results(text, docnums, sort, limit)
+        results, _ = self._results(text, docnums, sort, limit)
         return (from_stored(hit.fields()) for hit in results)
 
     def ranked(
-        self, text: str, docnums: set[int], sort: str, offset: int, limit: int
-    ) -> list[tuple[Document, str]]:
+        self,
+        text: str,
+        docnums: set[int],
+        sort: str,
+        offset: int,
+        limit: int,
+        deadline: float | None = None,
+    ) -> tuple[list[tuple[Document, str]], bool]:
+        """One page with snippets, and whether ranking finished before `deadline`."""
         if not docnums:
-            return []
-        results = self._results(text, docnums, sort, offset + limit)
+            return [], True
+        results, complete = self._results(text, docnums, sort, offset + limit, deadline)
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = MarkFormatter()
         page = []
         for hit in results[offset : offset + limit]:
             doc = from_stored(hit.fields())
             page.append((doc, snippet(hit) or plain_excerpt(doc.body)))
-        return page
+        return page, complete
 
     def thread(self, article_id: str) -> list[Document]:
         results = self.searcher.search(

@@ -284,3 +284,15 @@ def test_search_suggests_whole_words_not_stems(seed_engine):
     assert search(seed_engine, SearchRequest(q="presidentail elektion")).suggestion == (
         "presidential election"
     )
+
+
+def test_search_out_of_time_returns_what_it_found_marked_partial(seed_engine, monkeypatch):
+    monkeypatch.setattr("indexer.search.QUERY_SECONDS", -1.0)
+    monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
+    result = search(seed_engine, SearchRequest(q="putin"))
+    assert result.partial and result.to_json()["partial"] is True
+    assert result.total < 8
+
+
+def test_search_in_time_is_not_partial(seed_engine):
+    assert search(seed_engine, SearchRequest(q="putin")).partial is False

@@ -371,3 +371,10 @@ def test_search_every_form_control_has_a_label(archive):
 def test_search_author_links_go_to_the_author_page(archive):
     hit = html(archive.get("/?author=Alice")).select_one(".hit .author")
     assert hit["href"] == "/author/Alice"
+
+
+def test_search_page_says_when_results_are_partial(client, monkeypatch):
+    monkeypatch.setattr("indexer.search.QUERY_SECONDS", -1.0)
+    monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
+    page = client.get("/?q=putin").get_data(as_text=True)
+    assert "ran out of time" in page
