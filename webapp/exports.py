@@ -178,7 +178,9 @@ def feed() -> ResponseReturnValue:
     links = SearchLinks(request.args)
     generator = FeedGenerator()
     generator.id(request.url)
-    generator.title(f"Hubbub: {search_request.q}" if search_request.q else "Hubbub: the latest")
+    generator.title(
+        xml_text(f"Hubbub: {search_request.q}" if search_request.q else "Hubbub: the latest")
+    )
     generator.link(href=request.url, rel="self")
     generator.link(href=urljoin(request.host_url, links.selection_at("search.index")))
     newest = None

@@ -16,6 +16,7 @@ e-mail and IP addresses never reach a record.
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from datetime import datetime
 from html import escape
 from itertools import chain, islice
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from indexer.dates import dayfirst_for_language, parse_date
@@ -174,7 +175,10 @@ def parse_html(data: bytes) -> list[Article]:
 
     :raise ReaderError: when the page holds neither article text nor comments.
     """
-    soup = BeautifulSoup(decode_bytes(data), "lxml")
+    with warnings.catch_warnings():
+        # Only content that sniffed as HTML gets here; XML-looking bits stay HTML.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(decode_bytes(data), "lxml")
     dayfirst = dayfirst_for_language(_language(soup))
     url = _url(soup)
     for element in soup(INVISIBLE):

@@ -1,0 +1,106 @@
+"""Whatever a visitor sends, the site answers 200 or 400 with a message, and quickly."""
+
+import time
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.indexing import index_paths
+from webapp import create_app
+
+PARAMETERS = [
+    "q",
+    "author",
+    "kind",
+    "article",
+    "year",
+    "month",
+    "after",
+    "before",
+    "sort",
+    "page",
+    "per_page",
+    "group",
+    "author_filter",
+]
+VALUES = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "101",
+            "99999999999999999999",
+            "1e9",
+            "2012",
+            "2012-13",
+            "newest",
+            "comment",
+            "article",
+            '"',
+            "(",
+            "*",
+            "author:",
+            "\x00",
+            "%00",
+        ]
+    ),
+)
+PAIRS = st.lists(st.tuples(st.sampled_from(PARAMETERS), VALUES), max_size=12)
+SECONDS_PER_REQUEST = 5.0
+SETTINGS = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SETTINGS
+@given(pairs=PAIRS, path=st.sampled_from(["/", "/api/search", "/export.csv", "/feed.atom"]))
+def test_any_query_string_gets_200_or_400_in_bounded_time(client, pairs, path):
+    started = time.monotonic()
+    response = client.get(f"{path}?{urlencode(pairs)}")
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 400), (path, pairs, response.status_code)
+    assert "Traceback" not in body
+    assert time.monotonic() - started < SECONDS_PER_REQUEST
+
+
+@SETTINGS
+@given(name=st.text(min_size=1, max_size=100))
+def test_any_author_or_article_path_gets_a_page_a_redirect_or_404(client, name):
+    for path in (f"/author/{name}", f"/api/author/{name}", f"/article/{name}"):
+        response = client.get(path.replace("?", "%3F").replace("#", "%23"))
+        assert response.status_code in (200, 308, 404), (path, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("sort=newest&sort=bogus", 200),
+        ("page=2&page=x", 200),
+        ("per_page=101", 400),
+        ("kind=video", 400),
+        ("page=999999", 200),
+        ("q=" + "x" * 1001, 400),
+    ],
+)
+def test_repeated_and_out_of_range_parameters(client, query, status):
+    assert client.get(f"/api/search?{query}").status_code == status
+
+
+def test_page_past_the_end_is_empty_not_an_error(client):
+    data = client.get("/api/search?page=999999").get_json()
+    assert data["hits"] == [] and data["total"] > 0
+
+
+def test_file_name_with_markup_is_shown_as_text(tmp_path, seed_path):
+    hostile = tmp_path / 'a"><img src=x onerror=alert(1)>.txt'
+    hostile.write_bytes(seed_path.read_bytes())
+    index_dir = tmp_path / "index"
+    index_paths([hostile], index_dir)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    article = client.get("/api/search?kind=article").get_json()["hits"][0]["article_id"]
+    page = client.get(f"/article/{article}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.txt" in page
