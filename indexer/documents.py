@@ -39,6 +39,9 @@ class Document:
     caption: str = ""
     parent: str = ""
     thread_length: int = 0  # comments in the whole thread: "comment 7 of 14"
+    signed: tuple[str, ...] = ()  # names signed at the end of the body
+    quotes: tuple[str, ...] = ()  # ids of earlier comments in the thread this one quotes
+    copy_group: str = ""  # shared by comments posted more than once, nearly word for word
 
     @property
     def effective_date(self) -> datetime | None:
@@ -57,6 +60,9 @@ class Document:
             "article_date": iso_date(self.article_date),
             "position": self.position,
             "thread_length": self.thread_length,
+            "signed": list(self.signed),
+            "quotes": list(self.quotes),
+            "copy_group": self.copy_group or None,
             "parent": self.parent or None,
             "url": self.url,
         }

@@ -32,9 +32,10 @@ class FacetColumns:
     """Per-document facet keys, indexed by the snapshot's document number.
 
     `keys[name][docnum]` is the document's value ('' when it has none): "kind",
-    "author" (folded), "article", "year", "month", "date" (own or article's, ISO)
-    and "own_date". `labels[name]` maps a key to what a reader sees (the author as
-    posted, the article's title).
+    "author" (folded), "article", "year", "month", "date" (own or article's, ISO),
+    "own_date", "signed" (the first name signed, folded) and "copies" ("copied" when
+    the comment was posted more than once). `labels[name]` maps a key to what a
+    reader sees (the author as posted, the article's title).
     """
 
     keys: Mapping[str, Sequence[str]]

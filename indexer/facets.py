@@ -103,6 +103,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("article"),
     YearFacet("year"),
     MonthFacet("month"),
+    AuthorFacet("signed"),
+    Facet("copies"),
 )
 
 

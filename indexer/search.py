@@ -70,6 +70,8 @@ class SearchRequest:
     articles: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     months: tuple[str, ...] = ()
+    signed: tuple[str, ...] = ()
+    copied: bool = False  # only comments posted more than once
     after: date | None = None
     before: date | None = None
     sort: str = "relevance"
@@ -214,6 +216,8 @@ def select(engine: Engine, request: SearchRequest, facet_limit: int = FACET_LIMI
         "article": request.articles,
         "year": [str(year) for year in request.years],
         "month": request.months,
+        "signed": request.signed,
+        "copies": ("copied",) if request.copied else (),
     }
     passing, facets = facet_counts(columns, matched, selected, facet_limit)
     if not request.years and not request.months:

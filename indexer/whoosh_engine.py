@@ -33,7 +33,7 @@ from indexer.engine import FacetColumns, IndexLocked, IndexMissing, QuerySyntaxE
 from indexer.layout import IndexLayout
 
 SEARCH_FIELDS = ("title", "caption", "body")
-QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year")
+QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year", "copies")
 FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
 WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
 SUGGESTABLE_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")
@@ -77,6 +77,11 @@ def build_schema() -> Schema:
         source=ID(stored=True),
         parent=STORED(),
         thread_length=STORED(),
+        signed=STORED(),
+        signed_key=ID(sortable=True),
+        signed_name=ID(sortable=True),
+        quotes=STORED(),
+        copies=ID(stored=True, sortable=True),
     )
 
 
@@ -128,6 +133,11 @@ def to_fields(doc: Document) -> dict:
         "source": doc.source,
         "parent": doc.parent,
         "thread_length": doc.thread_length,
+        "signed": list(doc.signed),
+        "signed_key": fold_author(doc.signed[0]) if doc.signed else "",
+        "signed_name": doc.signed[0] if doc.signed else "",
+        "quotes": list(doc.quotes),
+        "copies": doc.copy_group,
     }
     if doc.kind == ARTICLE:
         fields["title"] = doc.article_title
@@ -156,6 +166,9 @@ def from_stored(stored: Mapping) -> Document:
         caption=stored.get("caption", ""),
         parent=stored.get("parent", ""),
         thread_length=stored.get("thread_length", 0),
+        signed=tuple(stored.get("signed", ())),
+        quotes=tuple(stored.get("quotes", ())),
+        copy_group=stored.get("copies", ""),
     )
 
 
@@ -404,8 +417,13 @@ def read_columns(searcher) -> FacetColumns:
     """Every document's facet keys, from the index's column files."""
     reader = searcher.reader()
 
+    size = reader.doc_count_all()
+
     def column(name: str) -> list:
-        return list(reader.column_reader(name, translate=True))
+        """A column's values; '' for every document when no segment has the column yet
+        (Whoosh then gives an empty list across segments)."""
+        values = list(reader.column_reader(name, translate=True))
+        return values if len(values) == size else [""] * size
 
     def iso_dates(name: str) -> list[str]:
         """A date column as ISO dates; a document without the date has ''."""
@@ -413,11 +431,17 @@ def read_columns(searcher) -> FacetColumns:
         raw = reader.column_reader(name, translate=False)
         return ["" if n == missing else long_to_datetime(n).date().isoformat() for n in raw]
 
-    authors = column("author_key")
-    forms: dict[str, Counter] = {}
-    for key, name in zip(authors, column("author_name"), strict=True):
-        if key:
-            forms.setdefault(key, Counter())[name] += 1
+    def most_common_forms(key_column: str, name_column: str) -> tuple[list, dict[str, str]]:
+        """Each document's folded key, and the form each key is most often written in."""
+        keys = column(key_column)
+        forms: dict[str, Counter] = {}
+        for key, name in zip(keys, column(name_column), strict=True):
+            if key:
+                forms.setdefault(key, Counter())[name] += 1
+        return keys, {key: counter.most_common(1)[0][0] for key, counter in forms.items()}
+
+    authors, author_labels = most_common_forms("author_key", "author_name")
+    signed, signed_labels = most_common_forms("signed_key", "signed_name")
     articles = (searcher.stored_fields(n) for n in searcher.document_numbers(kind=ARTICLE))
     titles = {stored["article_id"]: stored.get("article_title", "") for stored in articles}
     dates = iso_dates("sort_date")
@@ -430,9 +454,13 @@ def read_columns(searcher) -> FacetColumns:
             "month": [d[:7] for d in dates],
             "date": dates,
             "own_date": iso_dates("date"),
+            "signed": signed,
+            "copies": ["copied" if group else "" for group in column("copies")],
         },
         labels={
-            "author": {key: counter.most_common(1)[0][0] for key, counter in forms.items()},
+            "author": author_labels,
+            "signed": signed_labels,
             "article": titles,
+            "copies": {"copied": "posted more than once"},
         },
     )
