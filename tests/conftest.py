@@ -76,3 +76,12 @@ def mixed_addresses() -> set[str]:
         for name in MIXED_FIXTURES
         for found in ADDRESS.findall((FIXTURES / name).read_text(encoding="utf-8"))
     }
+
+
+@pytest.fixture(scope="session")
+def seed_commenters() -> list[str]:
+    """The seed's 14 comment authors in thread order, exactly as posted."""
+    return [
+        "Umairpk", "pakistan", "Umairpk", "Matrixx", "KPSingh01", "forbirds", "pakistan",
+        "pakistan", "True.North", "Jammu", "Anonymous", "pak1991", "7Winds", "singham",
+    ]  # fmt: skip

@@ -21,22 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "reuters-blog-russia-pakistan-entente-2012-03-08.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "text"
 
-SEED_AUTHORS = [
-    "Umairpk",
-    "pakistan",
-    "Umairpk",
-    "Matrixx",
-    "KPSingh01",
-    "forbirds",
-    "pakistan",
-    "pakistan",
-    "True.North",
-    "Jammu",
-    "Anonymous",
-    "pak1991",
-    "7Winds",
-    "singham",
-]
 
 FERRY_TITLE = "Harbour ferries return after winter"
 FERRY_CAPTION = "A ferry leaves the north pier at dawn"
@@ -111,8 +95,8 @@ def test_read_text_seed_comment_count(seed: Article) -> None:
     assert len(seed.comments) == 14
 
 
-def test_read_text_seed_comment_authors_in_order(seed: Article) -> None:
-    assert [c.author for c in seed.comments] == SEED_AUTHORS
+def test_read_text_seed_comment_authors_in_order(seed: Article, seed_commenters) -> None:
+    assert [c.author for c in seed.comments] == seed_commenters
 
 
 def test_read_text_seed_comment_positions(seed: Article) -> None:

@@ -16,23 +16,6 @@ from indexer.threads import get_thread
 from tests.webapp.known_archive import BRIDGE_ID
 from webapp import create_app
 
-SEED_COMMENTERS = [
-    "Umairpk",
-    "pakistan",
-    "Umairpk",
-    "Matrixx",
-    "KPSingh01",
-    "forbirds",
-    "pakistan",
-    "pakistan",
-    "True.North",
-    "Jammu",
-    "Anonymous",
-    "pak1991",
-    "7Winds",
-    "singham",
-]
-
 REPLY_THREAD = Article(
     title="A thread with replies",
     body="First paragraph.\n\nSecond paragraph.",
@@ -62,11 +45,11 @@ def reply_client(tmp_path: Path):
     return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
 
 
-def test_thread_lists_all_14_commenters_in_order(client, seed_article_id):
+def test_thread_lists_all_14_commenters_in_order(client, seed_article_id, seed_commenters):
     page = html(client.get(f"/article/{seed_article_id}"))
     comments = page.select("article.comment")
     assert [c["id"] for c in comments] == [f"c{n}" for n in range(1, 15)]
-    assert [c.select_one(".author").get_text() for c in comments] == SEED_COMMENTERS
+    assert [c.select_one(".author").get_text() for c in comments] == seed_commenters
     assert page.select_one("#comments-heading").get_text(strip=True) == "14 comments"
 
 
