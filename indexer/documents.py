@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from indexer.privacy import redact, redact_author
+from indexer.quotes import quoted_comments
 from indexer.records import Article
+from indexer.signatures import signatures
 
 ARTICLE = "article"
 COMMENT = "comment"
@@ -103,7 +105,8 @@ def thread_documents(article: Article, source: str) -> list[Document]:
     """The article's document followed by one per comment, in thread order.
 
     Any e-mail or IP address left in a comment's author or body is removed here,
-    whatever the reader let through.
+    whatever the reader let through. Signatures and quotes of earlier comments are
+    found here too; copies across the archive need the whole index (`indexing`).
     """
     aid = article_id(article)
     documents = [
@@ -124,8 +127,10 @@ def thread_documents(article: Article, source: str) -> list[Document]:
         )
     ]
     positions = {c.key: c.position for c in article.comments if c.key}
+    quoted = quoted_comments(article.comments)
     for comment in article.comments:
         parent = positions.get(comment.parent) if comment.parent else None
+        body = redact(comment.body)
         documents.append(
             Document(
                 id=f"{aid}-c{comment.position}",
@@ -136,11 +141,13 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 date=comment.date,
                 article_date=article.date,
                 position=comment.position,
-                body=redact(comment.body),
+                body=body,
                 url=thread_url(aid, comment.position),
                 source=source,
                 parent=f"{aid}-c{parent}" if parent else "",
                 thread_length=len(article.comments),
+                signed=tuple(signatures(body)),
+                quotes=tuple(f"{aid}-c{p}" for p in quoted.get(comment.position, ())),
             )
         )
     return documents

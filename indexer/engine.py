@@ -92,3 +92,9 @@ class Store(Protocol):
 
     def generation(self) -> int:
         """A number that grows with every commit."""
+
+    def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
+        """Every comment's id, body and present copy group."""
+
+    def set_copy_groups(self, groups: Mapping[str, str]) -> None:
+        """Give the comments these copy groups ('' for none), in one commit."""

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.archive import open_store
+from indexer.copies import copy_groups
 from indexer.documents import ARTICLE, Document, thread_documents
-from indexer.engine import IndexMissing
+from indexer.engine import IndexMissing, Store
 from indexer.layout import FileRecord, IndexLayout, Manifest
 from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_file
 from indexer.records import Article
@@ -162,6 +163,30 @@ class IndexRun:
         self.manifest_changed = False
 
 
+def refresh_copy_groups(store: Store) -> int:
+    """Group the comments posted more than once, across the whole archive.
+
+    Runs after the documents are in: a new comment may copy one indexed long ago.
+    Only comments whose group changed are rewritten.
+
+    :return: how many comments changed group.
+    """
+    present = {doc_id: (body, group) for doc_id, body, group in store.comment_bodies()}
+    wanted = {
+        doc_id: group[0]
+        for group in copy_groups((doc_id, body) for doc_id, (body, _) in present.items())
+        for doc_id in group
+    }
+    changes = {
+        doc_id: wanted.get(doc_id, "")
+        for doc_id, (_, group) in present.items()
+        if wanted.get(doc_id, "") != group
+    }
+    if changes:
+        store.set_copy_groups(changes)
+    return len(changes)
+
+
 def index_paths(
     paths: Iterable[Path],
     index_dir: Path,
@@ -198,6 +223,8 @@ def index_paths(
             if progress:
                 progress(done, len(files), summary.documents)
         run.commit()
+        if fresh or summary.files_indexed or summary.files_removed:
+            refresh_copy_groups(run.store)
         if fresh:
             layout.publish(run.generation)
         summary.generation = run.store.generation()
@@ -253,6 +280,8 @@ def remove_paths(
                 run.remove(source)
                 summary.files_removed += 1
         run.commit()
+        if summary.files_removed:
+            refresh_copy_groups(run.store)
         summary.generation = run.store.generation()
     return summary
 
@@ -272,5 +301,6 @@ def index_records(
         store = open_store(generation, create=live is None)
         documents = [doc for article in articles for doc in thread_documents(article, source)]
         store.replace_sources({source: documents})
+        refresh_copy_groups(store)
         if live is None:
             layout.publish(generation)

@@ -66,14 +66,14 @@ def quoted_comments(comments: Sequence[Comment]) -> dict[int, list[int]]:
 
     links: dict[int, list[int]] = {}
     for index, comment in enumerate(comments):
-        quoted = set()
+        sources: set[int] = set()
         for passage in passages[index]:
             for probe in _probes(passage):
                 hit = thread.find(probe, 0, starts[index])
                 if hit >= 0:
-                    quoted.add(comments[bisect_right(starts, hit) - 1].position)
-        if quoted:
-            links[comment.position] = sorted(quoted)
+                    sources.add(comments[bisect_right(starts, hit) - 1].position)
+        if sources:
+            links[comment.position] = sorted(sources)
     return links
 
 

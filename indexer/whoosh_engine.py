@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import collectors, highlight, index, query, sorting
@@ -28,7 +29,7 @@ from whoosh.qparser import (
 )
 from whoosh.util.times import long_to_datetime
 
-from indexer.documents import ARTICLE, Document, fold_author
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author
 from indexer.engine import FacetColumns, IndexLocked, IndexMissing, QuerySyntaxError
 from indexer.layout import IndexLayout
 
@@ -234,6 +235,26 @@ class WhooshStore:
     def generation(self) -> int:
         return self._ix.latest_generation()
 
+    def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
+        with self._ix.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                if stored.get("kind") == COMMENT:
+                    yield stored["id"], stored.get("body", ""), stored.get("copies", "")
+
+    def set_copy_groups(self, groups: Mapping[str, str]) -> None:
+        writer = self._writer()
+        try:
+            with self._ix.searcher() as searcher:
+                for doc_id, group in groups.items():
+                    stored = searcher.document(id=doc_id)
+                    if stored is not None:
+                        doc = replace(from_stored(stored), copy_group=group)
+                        writer.update_document(**to_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
 
 class WhooshEngine:
     """The reading side: follows the live generation, one shared searcher for all threads.
@@ -417,18 +438,21 @@ def read_columns(searcher) -> FacetColumns:
     """Every document's facet keys, from the index's column files."""
     reader = searcher.reader()
 
-    size = reader.doc_count_all()
-
-    def column(name: str) -> list:
-        """A column's values; '' for every document when no segment has the column yet
-        (Whoosh then gives an empty list across segments)."""
-        values = list(reader.column_reader(name, translate=True))
-        return values if len(values) == size else [""] * size
+    def column(name: str, translate: bool = True, missing: object = "") -> list:
+        """A column's values, segment by segment: across segments Whoosh drops the
+        segments that have no value for the column, which would shift the rest."""
+        values: list = []
+        for leaf, _ in reader.leaf_readers():
+            if leaf.has_column(name):
+                values += leaf.column_reader(name, translate=translate)
+            else:
+                values += [missing] * leaf.doc_count_all()
+        return values
 
     def iso_dates(name: str) -> list[str]:
         """A date column as ISO dates; a document without the date has ''."""
         missing = reader.schema[name].column_type.default_value()
-        raw = reader.column_reader(name, translate=False)
+        raw = column(name, translate=False, missing=missing)
         return ["" if n == missing else long_to_datetime(n).date().isoformat() for n in raw]
 
     def most_common_forms(key_column: str, name_column: str) -> tuple[list, dict[str, str]]:

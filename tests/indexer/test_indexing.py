@@ -157,3 +157,54 @@ def test_remove_paths_reports_what_is_not_indexed(seed_path, index_dir, tmp_path
     index_paths([seed_path], index_dir)
     summary = remove_paths([tmp_path / "never.txt"], index_dir)
     assert summary.skipped == [(str(tmp_path / "never.txt"), "not in the index")]
+
+
+REPOST = (
+    "The council should publish every contract it signs, because the harbour budget "
+    "belongs to the people who pay for it and nobody else."
+)
+
+
+def test_index_paths_groups_a_comment_posted_under_two_articles(index_dir, tmp_path):
+    write_thread(tmp_path, "a.txt", "First thread", REPOST)
+    write_thread(tmp_path, "b.txt", "Second thread", REPOST + " Again.")
+    write_thread(tmp_path, "c.txt", "Third thread", "Something else entirely, said once.")
+    index_paths([tmp_path], index_dir)
+    result = search(open_engine(index_dir), SearchRequest(copied=True))
+    groups = {hit.document.copy_group for hit in result.hits}
+    assert result.total == 2 and len(groups) == 1 and "" not in groups
+    group = groups.pop()
+    assert search(open_engine(index_dir), SearchRequest(q=f"copies:'{group}'")).total == 2
+
+
+def test_index_paths_ungroups_a_copy_when_the_other_is_gone(index_dir, tmp_path):
+    write_thread(tmp_path, "a.txt", "First thread", REPOST)
+    second = write_thread(tmp_path, "b.txt", "Second thread", REPOST)
+    index_paths([tmp_path], index_dir)
+    second.unlink()
+    index_paths([tmp_path], index_dir)
+    assert search(open_engine(index_dir), SearchRequest(copied=True)).total == 0
+
+
+def test_index_paths_finds_signatures_and_quotes_in_the_seed(seed_path, index_dir):
+    index_paths([seed_path], index_dir)
+    engine = open_engine(index_dir)
+    signed = search(engine, SearchRequest(signed=("rex minor",), per_page=50))
+    assert sorted(hit.document.author for hit in signed.hits) == [
+        "forbirds", "pakistan", "pakistan", "pakistan",
+    ]  # fmt: skip
+    [quoting] = search(engine, SearchRequest(authors=("KPSingh01",))).hits
+    assert [q.rsplit("-", 1)[1] for q in quoting.document.quotes] == ["c4"]
+
+
+def test_index_paths_keeps_facets_right_across_segments_without_dates(index_dir, tmp_path):
+    dated = write_thread(tmp_path / "one", "a.txt", "First thread", "An aardvark ate.")
+    index_paths([dated], index_dir)
+    undated = tmp_path / "two" / "b.jsonl"
+    undated.parent.mkdir()
+    undated.write_text('{"kind": "comment", "article_id": "x", "body": "No date here."}\n')
+    index_paths([undated], index_dir)
+    engine = open_engine(index_dir)
+    years = search(engine, SearchRequest(years=(2020,))).facets["year"]
+    assert [(v.value, v.count) for v in years] == [("2020", 2)]
+    assert search(engine, SearchRequest(q="aardvark", years=(2020,))).total == 1
