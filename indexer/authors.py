@@ -33,6 +33,7 @@ class AuthorProfile:
     from_article_dates: bool
     articles: list[FacetValue]
     timeline: list[tuple[str, int]]
+    signs_as: list[FacetValue]  # names signed at the end of their comments
 
     def to_json(self) -> dict:
         return {
@@ -47,6 +48,7 @@ class AuthorProfile:
                 {"id": a.value, "title": a.label, "count": a.count} for a in self.articles
             ],
             "timeline": [{"period": period, "count": count} for period, count in self.timeline],
+            "signs_as": [{"name": s.value, "count": s.count} for s in self.signs_as],
         }
 
 
@@ -92,4 +94,34 @@ def author_profile(engine: Engine, name: str) -> AuthorProfile | None:
         from_article_dates=bool(dates) and not own,
         articles=selection.facets["article"],
         timeline=timeline(dates),
+        signs_as=[value for value in selection.facets["signed"] if value.count],
+    )
+
+
+@dataclass(frozen=True)
+class SignatureProfile:
+    """A name signed at the end of comments, and the handles that signed it."""
+
+    name: str
+    comments: int
+    handles: list[FacetValue]
+
+    def to_json(self) -> dict:
+        return {
+            "signature": self.name,
+            "comments": self.comments,
+            "handles": [{"author": h.value, "count": h.count} for h in self.handles],
+        }
+
+
+def signature_profile(engine: Engine, name: str) -> SignatureProfile | None:
+    """Who signed comments with `name` (any case), or None when nobody did."""
+    selection = select(engine, SearchRequest(signed=(name,), kinds=(COMMENT,)))
+    if not selection.docnums:
+        return None
+    labels = selection.snapshot.facet_columns().labels["signed"]
+    return SignatureProfile(
+        name=labels.get(fold_author(name), name),
+        comments=len(selection.docnums),
+        handles=[value for value in selection.facets["author"] if value.count],
     )
