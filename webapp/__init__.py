@@ -1,4 +1,4 @@
-"""Hubbub's web site: search, threads, authors, help, exports and feeds, with JSON twins."""
+"""Hubbub's web site: search, threads, authors, signatures, help, exports, feeds; JSON twins."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The JSON twins keep the library's key order, which reads top-down like the page.
     app.json.sort_keys = False
 
-    from webapp import archive, authors, exports, search, threads
+    from webapp import archive, authors, exports, search, signatures, threads
 
     archive.init_app(app)
-    for blueprint in (search.bp, threads.bp, authors.bp, exports.bp):
+    for blueprint in (search.bp, threads.bp, authors.bp, signatures.bp, exports.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(InvalidRequest, bad_request)
     app.register_error_handler(HTTPException, http_error)

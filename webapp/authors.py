@@ -9,10 +9,13 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from indexer.authors import AuthorProfile, author_profile
-from indexer.documents import COMMENT
-from indexer.facets import MonthFacet
+from indexer.documents import COMMENT, fold_author
+from indexer.engine import Engine
+from indexer.facets import FacetValue, MonthFacet
+from indexer.replies import author_graph
 from indexer.search import SearchRequest, SearchResult, search
 from webapp.archive import require_engine
+from webapp.graphs import busiest_pairs, draw_graph
 from webapp.state import SearchLinks, page_numbers, whole_number
 
 bp = Blueprint("authors", __name__)
@@ -83,26 +86,42 @@ def comments_request(name: str) -> SearchRequest:
     return SearchRequest(q=query, authors=(name,), kinds=(COMMENT,), sort="newest", page=page)
 
 
-def profile_and_comments(name: str) -> tuple[AuthorProfile, SearchResult]:
-    """The author's profile and a page of their comments.
+def load_profile(engine: Engine, name: str) -> AuthorProfile:
+    """The author's profile.
 
     :raise 404: when no comment in the archive is by `name` (in any case).
     """
-    engine = require_engine()
     profile = author_profile(engine, name)
     if profile is None:
         abort(404, f"No comment in the archive is by {name!r}.")
+    return profile
+
+
+def profile_and_comments(engine: Engine, name: str) -> tuple[AuthorProfile, SearchResult]:
+    """The author's profile and a page of their comments."""
+    profile = load_profile(engine, name)
     return profile, search(engine, comments_request(profile.name))
+
+
+def other_names(profile: AuthorProfile) -> list[FacetValue]:
+    """The names the author signs with that are not their handle: "also signs as"."""
+    own = fold_author(profile.name)
+    return [value for value in profile.signs_as if fold_author(value.value) != own]
 
 
 @bp.route("/author/<path:name>")
 def author(name: str) -> ResponseReturnValue:
     """The author page; `q` searches their comments, `page` pages them."""
-    profile, result = profile_and_comments(name)
+    engine = require_engine()
+    profile, result = profile_and_comments(engine, name)
+    graph = author_graph(engine, profile.name)
     return render_template(
         "authors/author.html",
         profile=profile,
+        signs_as=other_names(profile),
         chart=timeline_chart(profile.timeline),
+        drawing=draw_graph(graph, centre=profile.name) if graph.edges else None,
+        pairs=busiest_pairs(graph),
         result=result,
         author_query=result.request.q,
         links=SearchLinks(request.args, "authors.author", name=name),
@@ -113,6 +132,13 @@ def author(name: str) -> ResponseReturnValue:
 @bp.route("/api/author/<path:name>")
 def api_author(name: str) -> ResponseReturnValue:
     """The profile as JSON, with the page of comments the author page shows."""
-    profile, result = profile_and_comments(name)
+    profile, result = profile_and_comments(require_engine(), name)
     page = {key: value for key, value in result.to_json().items() if key in COMMENTS_PAGE_KEYS}
     return jsonify({**profile.to_json(), "comments_page": page})
+
+
+@bp.route("/api/author/<path:name>/graph")
+def api_author_graph(name: str) -> ResponseReturnValue:
+    """Whom the author answers and who answers them, over the threads they commented in."""
+    engine = require_engine()
+    return jsonify(author_graph(engine, load_profile(engine, name).name).to_json())

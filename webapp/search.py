@@ -19,6 +19,15 @@ bp = Blueprint("search", __name__)
 
 # Facets longer than this show their first values and fold the whole list under "more…".
 FACET_SHOWN = 10
+# The facet column, top to bottom: facet name and title ("date" is years, then months).
+FACET_COLUMN = (
+    ("kind", "Kind"),
+    ("author", "Author"),
+    ("signed", "Signed"),
+    ("date", "Date"),
+    ("article", "Article"),
+    ("copies", "Copies"),
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,12 @@ def every_author(
     return facet_values(engine, search_request, "author", contains=text)
 
 
+@bp.app_template_global()
+def copies_url(group: str) -> str:
+    """The search listing every copy of a comment posted more than once."""
+    return url_for("search.index", q=f"copies:'{group}'")
+
+
 @bp.route("/")
 def index() -> ResponseReturnValue:
     """The search page: facets, hits and pagination for the query string."""
@@ -118,6 +133,7 @@ def index() -> ResponseReturnValue:
         all_authors=every_author(engine, search_request, result, author_filter),
         sorts=SORTS,
         facet_shown=FACET_SHOWN,
+        facet_titles=FACET_COLUMN,
         export_cap=exports.EXPORT_CAP,
         pages=page_numbers(search_request.page, result.page_count),
     )

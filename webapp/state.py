@@ -22,14 +22,18 @@ from indexer.search import InvalidRequest, SearchRequest, SearchResult, date_bou
 FILTER_TITLES = {
     "kind": "Kind",
     "author": "Author",
+    "signed": "Signed",
+    "copied": "Copies",
     "year": "Year",
     "month": "Month",
     "article": "Article",
     "after": "From",
     "before": "To",
 }
-# Values that choose the same thing: an author whatever the case, a year however written.
-SAME_CHOICE = {"author": fold_author, "year": int}
+# Values that choose the same thing: a name whatever its case, a year however written.
+SAME_CHOICE = {"author": fold_author, "signed": fold_author, "year": int}
+# Yes-or-no filters: a facet with one value, chosen by its argument set to 1.
+FLAG_ARGUMENTS = {"copies": "copied"}
 # Arguments that change how a page looks, not which documents it selects.
 DISPLAY_ARGS = ("page", "per_page", "group", "author_filter")
 GROUPS = ("article",)
@@ -49,6 +53,14 @@ def filter_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     return tuple(value for value in args.getlist(name) if value.strip())
 
 
+def flag(args: MultiDict[str, str], name: str) -> bool:
+    """A yes-or-no argument: 1 chooses it, leaving it out (or empty) does not."""
+    value = args.get(name, "").strip()
+    if value not in ("", "1"):
+        raise InvalidRequest(f"{name!r} takes 1 to choose it, not {value!r}; leave it out for all.")
+    return value == "1"
+
+
 def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
     """The query string as a SearchRequest; a bad value raises InvalidRequest (a 400)."""
     options: dict = {
@@ -66,6 +78,8 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         articles=filter_values(args, "article"),
         years=tuple(whole_number("year", year) for year in filter_values(args, "year")),
         months=filter_values(args, "month"),
+        signed=filter_values(args, "signed"),
+        copied=flag(args, "copied"),
         **options,
     )
 
@@ -127,6 +141,8 @@ class SearchLinks:
 
     def toggling(self, name: str, facet_value: FacetValue) -> str:
         change = self.removing if facet_value.selected else self.adding
+        if name in FLAG_ARGUMENTS:
+            return change(FLAG_ARGUMENTS[name], "1")
         return change(name, facet_value.value)
 
     def without_filters(self) -> str:
@@ -175,13 +191,24 @@ class Chip:
     remove_url: str
 
 
+def chosen_labels(result: SearchResult, name: str) -> dict[str, str]:
+    """An argument's values to their facet's labels; a flag's "1" takes its one value's."""
+    for facet, argument in FLAG_ARGUMENTS.items():
+        if argument == name:
+            values = result.facets.get(facet, [])
+            return {"1": values[0].label} if values else {}
+    return {value.value: value.label for value in result.facets.get(name, [])}
+
+
 def chosen_filters(links: SearchLinks, result: SearchResult) -> list[Chip]:
-    """A chip for every value chosen in the query string, labelled as its facet labels it."""
+    """A chip for every value chosen in the query string, labelled as its facet labels it:
+    `author=umairpk` shows the name as posted, "Umairpk"."""
     chips = []
     for name, title in FILTER_TITLES.items():
-        labels = {v.value: v.label for v in result.facets.get(name, [])}
+        same = SAME_CHOICE.get(name, str)
+        labels = {same(value): label for value, label in chosen_labels(result, name).items()}
         chips += [
-            Chip(title, labels.get(value, value), links.removing(name, value))
+            Chip(title, labels.get(same(value), value), links.removing(name, value))
             for value in filter_values(links.args, name)
         ]
     return chips

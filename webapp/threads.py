@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from indexer.documents import COMMENT
+from indexer.documents import COMMENT, Document
 from indexer.engine import Engine
+from indexer.replies import ReplyGraph, article_graph
 from indexer.search import MAX_PER_PAGE, SearchRequest, search
 from indexer.threads import Thread, get_thread
 from webapp.archive import require_engine
+from webapp.graphs import busiest_pairs, draw_graph
 
 bp = Blueprint("threads", __name__)
 
@@ -41,13 +45,42 @@ def matching_positions(engine: Engine, article_id: str, query: str) -> list[int]
     return sorted(positions)
 
 
-def answers(thread: Thread) -> dict[str, list[int]]:
-    """Each answered comment's id to the positions of the comments replying to it."""
-    replies: dict[str, list[int]] = {}
+def parent_of(comment: Document) -> tuple[str, ...]:
+    return (comment.parent,) if comment.parent else ()
+
+
+def quoted_in(comment: Document) -> tuple[str, ...]:
+    return comment.quotes
+
+
+def referrers(
+    thread: Thread, pointers: Callable[[Document], Iterable[str]]
+) -> dict[str, list[str]]:
+    """Each comment's id to the ids of the comments pointing at it: the links read back."""
+    found: dict[str, list[str]] = {}
     for comment in thread.comments:
-        if comment.parent:
-            replies.setdefault(comment.parent, []).append(comment.position)
-    return replies
+        for target in pointers(comment):
+            found.setdefault(target, []).append(comment.id)
+    return found
+
+
+def thread_json(thread: Thread) -> dict:
+    """The library's thread, each comment also naming the comments that answer or quote it."""
+    answered_by, quoted_by = referrers(thread, parent_of), referrers(thread, quoted_in)
+    data = thread.to_json()
+    for comment in data["comments"]:
+        comment["answered_by"] = answered_by.get(comment["id"], [])
+        comment["quoted_by"] = quoted_by.get(comment["id"], [])
+    return data
+
+
+def load_graph(engine: Engine, article_id: str) -> ReplyGraph:
+    """Who answers whom in one thread.
+
+    :raise 404: when the index has no article with that id.
+    """
+    load_thread(engine, article_id)
+    return article_graph(engine, article_id)
 
 
 @bp.route("/article/<article_id>")
@@ -57,6 +90,7 @@ def article(article_id: str) -> ResponseReturnValue:
     thread = load_thread(engine, article_id)
     query = request.args.get("q", "").strip()
     matches = matching_positions(engine, article_id, query) if query else []
+    graph = article_graph(engine, article_id)
     return render_template(
         "threads/article.html",
         thread=thread,
@@ -64,11 +98,20 @@ def article(article_id: str) -> ResponseReturnValue:
         matches=matches,
         match_numbers={position: number for number, position in enumerate(matches)},
         positions={comment.id: comment.position for comment in thread.comments},
-        answers=answers(thread),
+        answered_by=referrers(thread, parent_of),
+        quoted_by=referrers(thread, quoted_in),
+        drawing=draw_graph(graph) if graph.edges else None,
+        pairs=busiest_pairs(graph),
     )
 
 
 @bp.route("/api/article/<article_id>")
 def api_article(article_id: str) -> ResponseReturnValue:
-    """The thread as JSON."""
-    return jsonify(load_thread(require_engine(), article_id).to_json())
+    """The thread as JSON, with `answered_by` and `quoted_by` beside each comment's links."""
+    return jsonify(thread_json(load_thread(require_engine(), article_id)))
+
+
+@bp.route("/api/article/<article_id>/graph")
+def api_article_graph(article_id: str) -> ResponseReturnValue:
+    """Who answers whom in the thread: `nodes` (author, comments), `edges` (from, to, counts)."""
+    return jsonify(load_graph(require_engine(), article_id).to_json())

@@ -13,6 +13,8 @@ from webapp import create_app
 PARAMETERS = [
     "q",
     "author",
+    "signed",
+    "copied",
     "kind",
     "article",
     "year",
@@ -69,8 +71,17 @@ def test_any_query_string_gets_200_or_400_in_bounded_time(client, pairs, path):
 
 @SETTINGS
 @given(name=st.text(min_size=1, max_size=100))
-def test_any_author_or_article_path_gets_a_page_a_redirect_or_404(client, name):
-    for path in (f"/author/{name}", f"/api/author/{name}", f"/article/{name}"):
+def test_any_name_in_a_path_gets_a_page_a_redirect_or_404(client, name):
+    paths = (
+        f"/author/{name}",
+        f"/api/author/{name}",
+        f"/api/author/{name}/graph",
+        f"/article/{name}",
+        f"/api/article/{name}/graph",
+        f"/signed/{name}",
+        f"/api/signed/{name}",
+    )
+    for path in paths:
         response = client.get(path.replace("?", "%3F").replace("#", "%23"))
         assert response.status_code in (200, 308, 404), (path, response.status_code)
 

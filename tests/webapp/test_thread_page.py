@@ -108,11 +108,16 @@ def test_thread_marks_comments_matching_the_query(client, seed_article_id):
     assert page.select_one("#c2 .match-nav").find("a", string="next match")["href"] == "#c4"
 
 
-def test_api_article_equals_the_library_thread(client, seed_index, seed_article_id):
+def test_api_article_is_the_library_thread_with_answers_read_back(
+    client, seed_index, seed_article_id
+):
     response = client.get(f"/api/article/{seed_article_id}")
     expected = get_thread(open_engine(seed_index), seed_article_id).to_json()
     assert response.status_code == 200
-    assert response.get_json() == expected
+    data = response.get_json()
+    added = [(c.pop("answered_by"), c.pop("quoted_by")) for c in data["comments"]]
+    assert data == expected
+    assert len(added) == 14
 
 
 @pytest.mark.parametrize(
