@@ -44,3 +44,17 @@ test: $(VENV)/.installed browser lint
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
+
+# Benchmark (bench/, docs/benchmarks.md): Hubbub against plain Whoosh, SQLite FTS5 and
+# tantivy on generated archives of 10k and 100k documents; about 14 minutes on 2 cores.
+# BENCH_ARGS adds options, e.g. BENCH_ARGS='--sizes 1000000'.
+BENCH_ARGS ?=
+
+.PHONY: bench
+
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.run --out docs/benchmarks.md --plot docs/benchmarks-latency.png $(BENCH_ARGS)

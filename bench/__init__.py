@@ -1,0 +1,1 @@
+"""The benchmark of issue "Fast at a million comments": `make bench` runs `bench.run`."""

@@ -1,0 +1,338 @@
+"""The run's figures as text tables, `docs/benchmarks.md` and a latency plot.
+
+Every ratio is against plain Whoosh measured in the same run and reads "times
+better": above 1 is faster, smaller or leaner than plain Whoosh, below 1 is worse.
+
+    python -m bench.report bench/.work/results.json   # re-render without re-measuring
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from bench.adapter import KINDS
+from bench.engines import BASELINE
+
+NOTES = """\
+## What is measured
+
+- **Corpus.** `bench/generate.py`, seed 2012: articles with geometric comment threads
+  (mean 10 comments), authors drawn from a Zipf law (one handle per 50 documents; the top
+  author writes some 5% of the comments, the median one 20 at 100k), dates over
+  2010-2019, bodies of Zipfian English-like text averaging 90 words (real common words,
+  then invented ones). Every engine indexes the same documents.
+- **Index.** Documents per second from the loaded records to a committed index, in a
+  child process of its own; size on disk afterwards.
+- **Queries.** One fixed mix, the same queries in the same order for every engine, each
+  returning the exact number of hits and the top 10 by relevance: `plain`; `facets`
+  (plus the top 20 authors and the count per year); `highlights` (plus a snippet for each
+  of the 10); `author` (filtered to one of the five most active authors or the
+  hundredth); `dates` (a month to three years); `wildcard` (a three-letter prefix,
+  `gov*`). Words are AND-ed: a fifth of the terms hit a fifth to half of all documents,
+  half are news words or pairs, the rest mid-frequency and rare words. Each kind runs
+  its queries after one warm-up query; a kind stops early after the time cap, and then
+  `n=` gives the number of queries its figures rest on.
+- **Hubbub** is the library as the site uses it: `index_records` (one commit) and
+  `indexer.search.search` with `per_page=10`. It **always counts every facet** (kind,
+  author, article, year, month) over all matching documents and **always highlights**
+  the page, so its `plain`, `facets` and `highlights` rows do the same work.
+- **Whoosh (plain)**, the baseline: schema id, kind, author (ID, sortable), date
+  (DATETIME, sortable), year (ID, sortable; for the year facet), body (TEXT,
+  StemmingAnalyzer, stored); the default writer; `QueryParser("body")`; **a new
+  searcher per query**; facets by `groupedby` with `sorting.FieldFacet` (author, year);
+  snippets by `hit.highlights`; filters by `filter=`; total by `len(results)`.
+  Beware: when a filter matches no document at all, Whoosh's collector lets every
+  document through (`if _allow and ...` in `collectors.py`), so such a query returns
+  unfiltered hits; the small corpus's `dates` mix has one such query.
+- **SQLite FTS5** (Python's `sqlite3`): a table of documents and an external-content
+  FTS5 table (`porter unicode61`), no other index; top 10 by `rank` (bm25), total by `count(*)`,
+  facets by `GROUP BY` over `rowid IN (... MATCH ...)`, snippets by `snippet()`,
+  prefixes by FTS5's `gov*`.
+- **tantivy** (PyPI `tantivy`, Python bindings of the Rust engine): `en_stem` body,
+  raw author, fast date and year; writer with a 256 MB heap and its default threads
+  (both cores here: the others index on one); `parse_query(...,
+  conjunction_by_default=True)`; facets by `searcher.aggregate` (terms aggregations on
+  fast fields); snippets by `SnippetGenerator`; a prefix as `regex_query("gov.*")`
+  since its query language has no single-term prefix. Its stemmer (Snowball) differs
+  from Whoosh's and SQLite's (Porter), so prefixes match somewhat other terms.
+- **Profiles.** After a run, `python -m bench.profile --size 100000 --kind plain` (or
+  `--build`) shows with pyinstrument where Hubbub's time goes on the same index.
+- **Hits.** The table of mean hits per query shows the engines found the same documents:
+  Hubbub finds a few more because it also searches article titles.
+- **Peak memory** is the peak resident set (`VmHWM` in `/proc/<pid>/status`) of a fresh
+  spawned child per measurement (build and queries apart), interpreter and all four
+  engines' modules included; `ru_maxrss` would not do, as Linux carries it over from
+  the parent through fork and exec. A build child holds the whole corpus as records
+  before it starts: the `corpus alone` figure is that floor. For the server it is the
+  `hubbub serve` process's `VmHWM` at the end of the load test.
+- **`/api/search`**: a real `hubbub serve` (waitress, 8 threads) on 127.0.0.1, 8
+  client threads with keep-alive connections in the runner, taking plain, author and
+  date queries of the mix in turn for a fixed time; the clients share the 2 cores with
+  the server. The first request, which opens the index, is not counted.
+"""
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem_kib / 2**20, 1),
+        "cpu": model,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "whoosh": metadata.version("whoosh-reloaded"),
+        "tantivy": metadata.version("tantivy"),
+        "sqlite": sqlite3.sqlite_version,
+        "revision": revision(),
+    }
+
+
+def revision() -> str:
+    """The commit measured, and whether Hubbub's own code had uncommitted changes."""
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (
+        " with uncommitted changes"
+        if git("status", "--porcelain", "--", "indexer", "webapp")
+        else ""
+    )
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    return done.stdout.strip()
+
+
+def better(value: float, baseline: float | None, higher_is_better: bool) -> str:
+    """The ratio to the baseline as "times better"; nothing for the baseline itself."""
+    if not value or not baseline:
+        return ""
+    ratio = value / baseline if higher_is_better else baseline / value
+    return f"×{ratio:.2f}" if ratio < 10 else f"×{ratio:.0f}"
+
+
+def number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def scalar_row(
+    label: str, engines: dict, key: str, higher_is_better: bool, scale: float = 1.0
+) -> list[str]:
+    base = engines.get(BASELINE, {}).get(key)
+    cells = [label]
+    for name, figures in engines.items():
+        value = figures[key]
+        ratio = better(value, base, higher_is_better) if name != BASELINE else ""
+        cells.append(f"{number(value * scale)} {ratio}".strip())
+    return cells
+
+
+def latency_row(kind: str, engines: dict, wanted: int) -> list[str]:
+    base = engines.get(BASELINE, {}).get("latency", {}).get(kind)
+    cells = [f"{kind}: median / p95 ms"]
+    for name, figures in engines.items():
+        lat = figures["latency"][kind]
+        cell = f"{number(lat['median'])} / {number(lat['p95'])}"
+        if base and name != BASELINE:
+            cell += (
+                f" ({better(lat['median'], base['median'], False)} / "
+                f"{better(lat['p95'], base['p95'], False)})"
+            )
+        if lat["count"] < wanted:
+            cell += f" n={lat['count']}"
+        cells.append(cell)
+    return cells
+
+
+def size_table(size: dict, wanted: int) -> str:
+    engines = size["engines"]
+    rows = [
+        scalar_row("index: documents/s", engines, "docs_per_s", True),
+        scalar_row("index: size on disk, MiB", engines, "disk_mib", False),
+        scalar_row("index: peak memory, MiB", engines, "build_peak_mib", False),
+        scalar_row("open the index, ms", engines, "open_s", False, 1000),
+        scalar_row("first query after opening, ms", engines, "first_s", False, 1000),
+        *(latency_row(kind, engines, wanted) for kind in KINDS),
+        scalar_row("queries: peak memory, MiB", engines, "query_peak_mib", False),
+    ]
+    return table(["", *(figures["name"] for figures in engines.values())], rows)
+
+
+def hits_table(size: dict) -> str:
+    """Mean hits per query over the queries every engine ran: like work, or not."""
+    engines = size["engines"]
+    rows = []
+    for kind in KINDS:
+        common = min(len(figures["latency"][kind]["hits"]) for figures in engines.values())
+        cells = [kind]
+        for figures in engines.values():
+            hits = figures["latency"][kind]["hits"][:common]
+            cells.append(f"{sum(hits) / max(1, len(hits)):,.0f}")
+        rows.append(cells)
+    return table(["mean hits per query", *(f["name"] for f in engines.values())], rows)
+
+
+def api_table(sizes: dict) -> str:
+    rows = [
+        [
+            f"{int(n):,}",
+            f"{api['per_second']:.1f}",
+            number(api["median"]),
+            number(api["p95"]),
+            f"{api['requests']:,}",
+            str(api["failures"]),
+            f"{api['ready_s']:.1f}",
+            number(api["peak_mib"]),
+        ]
+        for n, size in sizes.items()
+        if (api := size.get("api"))
+    ]
+    return table(
+        [
+            "documents",
+            "requests/s",
+            "median ms",
+            "p95 ms",
+            "requests",
+            "failures",
+            "first answer, s",
+            "server peak MiB",
+        ],
+        rows,
+    )
+
+
+def render(results: dict, plot: str | None) -> str:
+    """The whole of `docs/benchmarks.md`."""
+    m = results["machine"]
+    parts = [
+        "# Benchmarks: Hubbub against plain Whoosh, SQLite FTS5 and tantivy",
+        "",
+        f"Measured {results['date']} on {m['cpus']} cores ({m['cpu']}), {m['memory_gib']} GiB,"
+        f" Python {m['python']}, {m['system']}; whoosh-reloaded {m['whoosh']}, tantivy "
+        f"{m['tantivy']}, SQLite {m['sqlite']}; Hubbub at `{m['revision']}`. The whole run took "
+        f"{results['seconds'] / 60:.1f} minutes.",
+        "",
+        "```sh",
+        results["command"],
+        "```",
+        "",
+        "Ratios (×N) are against plain Whoosh in the same run and read *times better*: "
+        "above 1 is faster, smaller or leaner than plain Whoosh, below 1 worse. "
+        f"Each query kind ran {results['queries']} queries unless `n=` says fewer "
+        f"(time cap {results['cap']:.0f} s per kind and engine).",
+        "",
+    ]
+    for n, size in results["sizes"].items():
+        parts += [
+            f"## {int(n):,} documents",
+            "",
+            f"{size['threads']:,} threads, {size['authors']:,} authors; generated in "
+            f"{size['generate_s']:.0f} s; a child holding the corpus alone peaks at "
+            f"{size['corpus_peak_mib']:,.0f} MiB.",
+            "",
+            size_table(size, results["queries"]),
+            "",
+            hits_table(size),
+            "",
+        ]
+    if any("api" in size for size in results["sizes"].values()):
+        parts += [
+            "## Hubbub's `/api/search` with 8 concurrent clients",
+            "",
+            api_table(results["sizes"]),
+            "",
+        ]
+    if plot:
+        parts += ["## p95 latency against corpus size", "", f"![p95 latency]({plot})", ""]
+    parts += [NOTES]
+    return "\n".join(parts)
+
+
+def draw(results: dict, path: Path) -> None:
+    """p95 latency against corpus size, one panel per query kind, one line per engine."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from matplotlib.ticker import FuncFormatter
+
+    sizes = sorted(results["sizes"], key=int)
+    names = {
+        key: figures["name"]
+        for size in results["sizes"].values()
+        for key, figures in size["engines"].items()
+    }
+    figure, axes = pyplot.subplots(2, 3, figsize=(13, 7.5), sharex=True)
+    for ax, kind in zip(axes.flat, KINDS, strict=True):
+        for key, name in names.items():
+            points = [
+                (int(n), results["sizes"][n]["engines"][key]["latency"][kind]["p95"])
+                for n in sizes
+                if key in results["sizes"][n]["engines"]
+            ]
+            ax.plot(*zip(*points, strict=True), marker="o", label=name)
+        ax.set_title(kind)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xticks([int(n) for n in sizes], [f"{int(n):,}" for n in sizes])
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.minorticks_off()
+        ax.grid(True, which="major", alpha=0.3)
+        ax.set_ylabel("p95 ms")
+    for ax in axes[-1]:
+        ax.set_xlabel("documents")
+    axes.flat[0].legend(fontsize=8)
+    figure.suptitle(f"p95 query latency (top 10), {results['date']}")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    pyplot.close(figure)
+
+
+def write(results: dict, out: Path, plot: Path | None) -> str:
+    """Write the markdown (and the plot, beside it) and return the markdown."""
+    if plot:
+        draw(results, plot)
+    text = render(results, os.path.relpath(plot, out.parent) if plot else None)
+    out.write_text(text)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Render a saved benchmark run again.")
+    parser.add_argument("results", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("docs/benchmarks.md"))
+    parser.add_argument("--plot", type=Path, default=Path("docs/benchmarks-latency.png"))
+    args = parser.parse_args()
+    print(write(json.loads(args.results.read_text()), args.out, args.plot))
+
+
+if __name__ == "__main__":
+    main()

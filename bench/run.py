@@ -1,0 +1,144 @@
+"""`make bench`: build and query every engine on the same generated archives.
+
+    python -m bench.run --sizes 10000,100000 --queries 40 --out docs/benchmarks.md
+
+For each size: generate the archive once, then per engine build an index in one child
+process and query it in another, then load-test `hubbub serve`. Progress goes to
+stderr, the tables to stdout and `--out`, the raw figures to `<work>/results.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from bench import load, measure, report
+from bench.engines import BASELINE, ENGINES
+from bench.generate import SEED, document_count, generate
+from bench.queries import all_queries
+
+
+def log(started: float, message: str) -> None:
+    print(f"[{time.perf_counter() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def measure_size(size: int, args: argparse.Namespace, started: float) -> dict:
+    """Every engine's figures for one archive size."""
+    work = args.work / str(size)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    before = time.perf_counter()
+    articles = generate(size, args.seed)
+    generate_s = time.perf_counter() - before
+    authors = [
+        name for name, _ in Counter(c.author for a in articles for c in a.comments).most_common()
+    ]
+    corpus = work / "corpus.pickle"
+    measure.save_corpus(articles, corpus)
+    figures: dict = {
+        "documents": document_count(articles),
+        "threads": len(articles),
+        "authors": len(authors),
+        "generate_s": generate_s,
+        "corpus_peak_mib": measure.in_child(measure.corpus_only, corpus)["peak_mib"],
+        "engines": {},
+    }
+    del articles
+    log(started, f"{size:,}: generated in {generate_s:.1f} s")
+    mix = all_queries(args.queries, authors)
+    for key in args.engines:
+        folder = work / key
+        built = measure.in_child(measure.build, key, corpus, folder)
+        log(started, f"{size:,} {key}: built in {built['seconds']:.1f} s")
+        queried = measure.in_child(measure.run_queries, key, folder, mix, args.cap)
+        log(started, f"{size:,} {key}: queried")
+        figures["engines"][key] = {
+            "name": ENGINES[key].name,
+            "docs_per_s": figures["documents"] / built["seconds"],
+            "build_s": built["seconds"],
+            "disk_mib": measure.disk_mib(folder),
+            "build_peak_mib": built["peak_mib"],
+            "open_s": queried["open_s"],
+            "first_s": queried["first_s"],
+            "latency": queried["latency"],
+            "query_peak_mib": queried["peak_mib"],
+        }
+    if "hubbub" in args.engines and args.api_seconds > 0:
+        figures["api"] = load.load_test(
+            work / "hubbub", load.api_urls(mix), work / "serve.log", duration=args.api_seconds
+        )
+        log(started, f"{size:,}: /api/search load test done")
+    return figures
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="documents per archive, comma-separated (1000000 takes hours)",
+    )
+    parser.add_argument("--queries", type=int, default=40, help="queries per kind")
+    parser.add_argument(
+        "--cap",
+        type=float,
+        default=60.0,
+        help="seconds after which one kind of query stops, per engine",
+    )
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help=f"comma-separated, from: {', '.join(ENGINES)}"
+    )
+    parser.add_argument(
+        "--api-seconds",
+        type=float,
+        default=15.0,
+        help="length of the /api/search load test (0 skips it)",
+    )
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("bench/.work"),
+        help="where the indexes are built (emptied per size)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("docs/benchmarks.md"))
+    parser.add_argument("--plot", type=Path, default=Path("docs/benchmarks-latency.png"))
+    args = parser.parse_args(argv)
+    args.sizes = [int(n) for n in args.sizes.split(",")]
+    args.engines = args.engines.split(",")
+    unknown = [name for name in args.engines if name not in ENGINES]
+    if unknown:
+        parser.error(f"unknown engine {', '.join(unknown)}: use {', '.join(ENGINES)}")
+    if BASELINE not in args.engines:
+        parser.error(f"the baseline {BASELINE!r} must be among the engines: ratios need it")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    results = {
+        "command": "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv),
+        "date": date.today().isoformat(),
+        "machine": report.machine(),
+        "queries": args.queries,
+        "cap": args.cap,
+        "sizes": {},
+    }
+    for size in args.sizes:
+        results["sizes"][str(size)] = measure_size(size, args, started)
+        results["seconds"] = time.perf_counter() - started
+        (args.work / "results.json").write_text(json.dumps(results, indent=1))
+    print(report.write(results, args.out, args.plot))
+    log(started, f"done; wrote {args.out} and {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
