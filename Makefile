@@ -46,7 +46,8 @@ clean:
 	rm -rf $(VENV) instance test-artifacts
 
 # Benchmark (bench/, docs/benchmarks.md): Hubbub against plain Whoosh, SQLite FTS5 and
-# tantivy on generated archives of 10k and 100k documents; about 14 minutes on 2 cores.
+# tantivy on generated archives of 10k and 100k documents, then 16 readers for 60 s against
+# `hubbub serve` on 100k documents, before and during a rebuild; about 30 minutes on 2 cores.
 # BENCH_ARGS adds options, e.g. BENCH_ARGS='--sizes 1000000'.
 BENCH_ARGS ?=
 
@@ -58,3 +59,4 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --out docs/benchmarks.md --plot docs/benchmarks-latency.png $(BENCH_ARGS)
+	$(BIN)/python -m bench.soak --size 100000 --clients 16 --seconds 60 --out docs/benchmarks.md
