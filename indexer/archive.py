@@ -1,11 +1,68 @@
-"""Opening an archive's index: the one place that chooses the engine."""
+"""Opening an archive's index: the one place that chooses the engine.
+
+Each generation folder holds one engine's index, named in its manifest. The
+reading side follows the live generation, so a rebuild with another engine is
+picked up by a running server like any other rebuild.
+"""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from indexer.engine import Engine, Store
-from indexer.whoosh_engine import WhooshEngine, WhooshStore
+from indexer.engine import Engine, IndexMissing, Snapshot, Store
+from indexer.layout import IndexLayout
+from indexer.tantivy_engine import TantivyReader, TantivyStore
+from indexer.whoosh_engine import WhooshReader, WhooshStore
+
+READERS = {"whoosh": WhooshReader, "tantivy": TantivyReader}
+STORES = {"whoosh": WhooshStore, "tantivy": TantivyStore}
+ENGINES = tuple(READERS)
+DEFAULT_ENGINE = "whoosh"
+
+
+class UnknownEngine(ValueError):
+    """An engine name Hubbub does not have."""
+
+
+def check_engine(name: str) -> str:
+    if name not in READERS:
+        raise UnknownEngine(f"There is no engine {name!r}: use one of {', '.join(ENGINES)}.")
+    return name
+
+
+class LiveIndex:
+    """The reading side of an index folder: the live generation's engine, opened once
+    and swapped when CURRENT points elsewhere. Checking costs a stat of CURRENT."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self._layout = IndexLayout(index_dir)
+        self._lock = threading.Lock()
+        self._stamp: int | None = None
+        self._reader = None
+        self.snapshot()
+
+    def _open_generation(self):
+        generation = self._layout.current()
+        if generation is None or not generation.is_dir():
+            raise IndexMissing(f"No index in {self._layout.root}: build one with 'hubbub index'.")
+        engine = check_engine(self._layout.read_manifest(generation).engine)
+        try:
+            return READERS[engine](generation)
+        except IndexMissing as error:
+            raise IndexMissing(
+                f"No index in {self._layout.root}: build one with 'hubbub index'."
+            ) from error
+
+    def snapshot(self) -> Snapshot:
+        """The index as it is now; moves to a new generation when there is one."""
+        with self._lock:
+            stamp = self._layout.pointer_stamp()
+            if self._reader is None or stamp != self._stamp:
+                self._reader = self._open_generation()
+                self._stamp = stamp
+            reader = self._reader
+        return reader.snapshot()
 
 
 def open_engine(index_dir: Path) -> Engine:
@@ -13,9 +70,9 @@ def open_engine(index_dir: Path) -> Engine:
 
     :raise IndexMissing: when no index has been built there.
     """
-    return WhooshEngine.open(Path(index_dir))
+    return LiveIndex(Path(index_dir))
 
 
-def open_store(generation: Path, create: bool = False) -> Store:
-    """The writing side of one generation folder of an index."""
-    return WhooshStore(generation, create=create)
+def open_store(generation: Path, engine: str, create: bool = False) -> Store:
+    """The writing side of one generation folder of an index, in the named engine."""
+    return STORES[check_engine(engine)](generation, create=create)

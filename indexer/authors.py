@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -63,12 +64,20 @@ def periods(first: date, last: date, monthly: bool) -> list[str]:
     return months
 
 
-def timeline(dates: list[str]) -> list[tuple[str, int]]:
-    if not dates:
+def timeline(dates: Iterable[str]) -> list[tuple[str, int]]:
+    return timeline_of(Counter(dates))
+
+
+def timeline_of(per_day: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Counts per month (or year) from counts per ISO day, empty periods included."""
+    if not per_day:
         return []
-    first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
+    days = sorted(per_day)
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
     monthly = (last.year - first.year) * 12 + last.month - first.month < MONTHLY_SPAN
-    counts = Counter(d[:7] if monthly else d[:4] for d in dates)
+    counts: Counter = Counter()
+    for day, count in per_day.items():
+        counts[day[:7] if monthly else day[:4]] += count
     return [(period, counts.get(period, 0)) for period in periods(first, last, monthly)]
 
 
@@ -77,23 +86,25 @@ def author_profile(engine: Engine, name: str) -> AuthorProfile | None:
 
     An article's byline counts in `articles_written`; everything else is about comments.
     """
-    selection = select(engine, SearchRequest(authors=(name,), kinds=(COMMENT,)))
-    written = select(engine, SearchRequest(authors=(name,), kinds=(ARTICLE,))).docnums
-    if not selection.docnums and not written:
+    request = SearchRequest(authors=(name,), kinds=(COMMENT,))
+    selection = select(engine, request, counted=("date", "own_date"))
+    # The kind facet is counted without the kind filter: its articles are the bylines.
+    written = selection.counts["kind"].get(ARTICLE, 0)
+    if not selection.total and not written:
         return None
-    columns = selection.snapshot.facet_columns()
-    own = sorted(filter(None, (columns.keys["own_date"][n] for n in selection.docnums)))
-    dates = own or sorted(filter(None, (columns.keys["date"][n] for n in selection.docnums)))
+    own = selection.counts["own_date"]
+    dates = own or selection.counts["date"]
+    key = fold_author(name)
     return AuthorProfile(
-        name=columns.labels["author"].get(fold_author(name), name),
-        comments=len(selection.docnums),
+        name=selection.snapshot.labels("author", [key]).get(key, name),
+        comments=selection.total,
         article_count=selection.article_count,
-        articles_written=len(written),
-        first=date.fromisoformat(dates[0]) if dates else None,
-        last=date.fromisoformat(dates[-1]) if dates else None,
+        articles_written=written,
+        first=date.fromisoformat(min(dates)) if dates else None,
+        last=date.fromisoformat(max(dates)) if dates else None,
         from_article_dates=bool(dates) and not own,
         articles=selection.facets["article"],
-        timeline=timeline(dates),
+        timeline=timeline_of(dates),
         signs_as=[value for value in selection.facets["signed"] if value.count],
     )
 
@@ -117,11 +128,11 @@ class SignatureProfile:
 def signature_profile(engine: Engine, name: str) -> SignatureProfile | None:
     """Who signed comments with `name` (any case), or None when nobody did."""
     selection = select(engine, SearchRequest(signed=(name,), kinds=(COMMENT,)))
-    if not selection.docnums:
+    if not selection.total:
         return None
-    labels = selection.snapshot.facet_columns().labels["signed"]
+    key = fold_author(name)
     return SignatureProfile(
-        name=labels.get(fold_author(name), name),
-        comments=len(selection.docnums),
+        name=selection.snapshot.labels("signed", [key]).get(key, name),
+        comments=selection.total,
         handles=[value for value in selection.facets["author"] if value.count],
     )

@@ -11,9 +11,15 @@ from pathlib import Path
 
 import click
 
-from indexer.archive import open_engine
+from indexer.archive import ENGINES, open_engine
 from indexer.engine import IndexLocked, IndexMissing
-from indexer.indexing import LOCK_WAIT_SECONDS, IndexSummary, index_paths, remove_paths
+from indexer.indexing import (
+    LOCK_WAIT_SECONDS,
+    EngineMismatch,
+    IndexSummary,
+    index_paths,
+    remove_paths,
+)
 from indexer.search import SORTS, InvalidRequest, SearchRequest, SearchResult, search
 from indexer.stats import index_stats
 
@@ -95,6 +101,13 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     show_default=True,
     help="Seconds to wait for another indexer to finish.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    envvar="HUBBUB_ENGINE",
+    help="The search engine of a new index or a --rebuild (default: the index's own, "
+    "else whoosh; or set HUBBUB_ENGINE).",
+)
 @index_option
 def index(
     paths: tuple[Path, ...],
@@ -103,14 +116,16 @@ def index(
     quiet: bool,
     as_json: bool,
     wait: float,
+    engine: str | None,
     index_dir: Path,
 ) -> None:
     """Index archive files and folders (default: corpus/).
 
     Unchanged files are skipped, changed ones re-indexed, and files gone from the
-    folders given are dropped from the index.
+    folders given are dropped from the index. The engine is chosen when the index
+    is built; `serve`, `search` and `stats` use the one the index was built with.
 
-    Example: hubbub index corpus/ --index instance/index
+    Example: hubbub index corpus/ --index instance/index --engine tantivy
     """
     progress = None if quiet else ProgressReport(sys.stderr.isatty())
     try:
@@ -121,8 +136,9 @@ def index(
             progress=progress,
             wait=wait,
             command="hubbub index",
+            engine=engine,
         )
-    except IndexLocked as error:
+    except (IndexLocked, EngineMismatch) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
@@ -224,7 +240,7 @@ def search_command(
     as_json: bool,
     index_dir: Path,
 ) -> None:
-    """Search the index. The query uses Whoosh syntax; '' lists everything.
+    """Search the index ('' lists everything); the query syntax is on the site's /help.
 
     Example: hubbub search Putin --author Umairpk --json
     """

@@ -1,18 +1,33 @@
 """The engine boundary: what the rest of Hubbub asks of a full-text index.
 
-Everything outside the engine modules speaks in `Document`s, query strings and
-per-document facet columns, so a second engine can sit beside Whoosh. Reading
-goes through a `Snapshot`, one consistent view of the index in which document
-numbers stay valid; writing goes through a `Store`, one generation folder.
+Everything outside the engine modules speaks in `Document`s, query strings, facet
+keys and counts, so engines can sit side by side (Whoosh, tantivy). Reading goes
+through a `Snapshot`, one consistent view of the index; a snapshot `select`s the
+documents of a query and its filters, counting facets inside the engine, and the
+`Matches` it returns rank and export them. Writing goes through a `Store`, one
+generation folder.
+
+Facet keys are engine-neutral (`indexer.facets.facet_keys`): "kind", "author"
+(folded), "article", "year", "month", "date" (own or article's, ISO), "own_date",
+"signed" (the first name signed, folded) and "copies" ("copied" for a comment
+posted more than once).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
 from indexer.documents import Document
+
+
+def cache_entries(default: int) -> int:
+    """How many recent results a cache keeps: `default`, or none when the environment
+    has HUBBUB_CACHE=0, to measure the engines rather than the caches."""
+    return 0 if os.environ.get("HUBBUB_CACHE", "").strip().lower() in ("0", "off") else default
 
 
 class IndexMissing(Exception):
@@ -28,44 +43,72 @@ class QuerySyntaxError(ValueError):
 
 
 @dataclass(frozen=True)
-class FacetColumns:
-    """Per-document facet keys, indexed by the snapshot's document number.
+class Filters:
+    """What a selection keeps besides matching the query.
 
-    `keys[name][docnum]` is the document's value ('' when it has none): "kind",
-    "author" (folded), "article", "year", "month", "date" (own or article's, ISO),
-    "own_date", "signed" (the first name signed, folded) and "copies" ("copied" when
-    the comment was posted more than once). `labels[name]` maps a key to what a
-    reader sees (the author as posted, the article's title).
+    `chosen[facet]` holds the facet keys chosen for it: a document passes when its
+    key is one of them (chosen values OR together; facets AND). `after` and `before`
+    bound the document's own-or-article date, both days included; a document
+    without a date is then left out.
     """
 
-    keys: Mapping[str, Sequence[str]]
-    labels: Mapping[str, Mapping[str, str]]
+    chosen: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    after: date | None = None
+    before: date | None = None
+
+    def active(self) -> dict[str, frozenset[str]]:
+        return {name: keys for name, keys in self.chosen.items() if keys}
+
+
+class Matches(Protocol):
+    """The documents a query and filters select within one snapshot.
+
+    `counts[facet]` maps keys to documents for each facet asked for, counted over
+    the documents passing every filter but that facet's own, so chosen values keep
+    their counts and the others stay addable; documents without a key are not
+    counted. Each facet holds at least its `limit` most frequent keys and every
+    chosen key.
+    """
+
+    total: int
+    counts: Mapping[str, Mapping[str, int]]
+    complete: bool  # False when the time ran out before every match was listed
+
+    def article_count(self) -> int:
+        """The articles the selected documents belong to; asked for only where shown,
+        as an engine may have to count them apart."""
+
+    def ranked(
+        self, sort: str, offset: int, limit: int, deadline: float | None = None
+    ) -> tuple[list[tuple[Document, str]], bool]:
+        """One page in `sort` order, each with its HTML snippet, and whether the
+        ranking finished before `deadline` (a `time.monotonic()` value)."""
+
+    def documents(self, sort: str, limit: int) -> Iterator[Document]:
+        """The selected documents in `sort` order, without snippets: for exports."""
+
+    def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
+        """Selected documents per article, for the given articles."""
 
 
 class Snapshot(Protocol):
-    def matching(self, query: str, deadline: float | None = None) -> tuple[list[int], bool]:
-        """Document numbers matching a query string ('' matches everything), and whether
-        all of them were listed before `deadline` (a `time.monotonic()` value).
+    def select(
+        self,
+        query: str,
+        filters: Filters,
+        facets: Mapping[str, int],
+        deadline: float | None = None,
+    ) -> Matches:
+        """The documents matching `query` ('' matches everything) that pass `filters`,
+        with the `facets` named counted (facet name to its limit).
 
         :raise QuerySyntaxError: when the query cannot be parsed.
         """
 
-    def facet_columns(self) -> FacetColumns: ...
-
-    def ranked(
-        self,
-        query: str,
-        docnums: set[int],
-        sort: str,
-        offset: int,
-        limit: int,
-        deadline: float | None = None,
-    ) -> tuple[list[tuple[Document, str]], bool]:
-        """One page of the given documents in `sort` order, each with its HTML snippet,
-        and whether the ranking finished before `deadline`."""
-
-    def documents(self, query: str, docnums: set[int], sort: str, limit: int) -> Iterator[Document]:
-        """The given documents in `sort` order, without snippets: for exports."""
+    def labels(self, facet: str, keys: Collection[str]) -> Mapping[str, str]:
+        """What a reader sees for some of a facet's keys: for "author" and "signed" the
+        name as most often written, for "article" the title. Keys without a label
+        are left out."""
 
     def suggest(self, query: str) -> str | None:
         """The query with misspelt words replaced by the index's own, or None."""

@@ -1,20 +1,38 @@
-"""Facets: small classes that turn per-document keys into counted values.
+"""Facets: each document's keys, and small classes that turn counts of them into values.
 
-Each facet's counts are taken over the documents that pass every filter except
-its own, so chosen values keep their counts and the others stay addable.
+The engines count (each facet over the documents passing every filter except its
+own, so chosen values keep their counts and the others stay addable); the classes
+here order, label and cut the counts the same way whichever engine counted them.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from indexer.documents import fold_author
-from indexer.engine import FacetColumns
+from indexer.documents import Document, fold_author
 
 FACET_LIMIT = 100
+ALL_VALUES = 1_000_000  # a limit that keeps every value
+COPIED = "copied"
+DATE_FACETS = ("date", "own_date")  # counted for author pages, never shown as facets
+
+
+def facet_keys(doc: Document) -> dict[str, str]:
+    """The document's key in each facet, '' where it has none: what engines count."""
+    effective = doc.effective_date.date().isoformat() if doc.effective_date else ""
+    return {
+        "kind": doc.kind,
+        "author": fold_author(doc.author),
+        "article": doc.article_id,
+        "year": effective[:4],
+        "month": effective[:7],
+        "date": effective,
+        "own_date": doc.date.date().isoformat() if doc.date else "",
+        "signed": fold_author(doc.signed[0]) if doc.signed else "",
+        "copies": COPIED if doc.copy_group else "",
+    }
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,9 @@ class Facet:
     """A facet counted by frequency, most common first."""
 
     name: str
+    limit_by_count: bool = True  # False: every value is kept, in key order, up to the limit
+    fixed_labels: Mapping[str, str] | None = field(default=None, compare=False)
+    labelled: bool = False  # the engine knows labels for its keys
 
     def key(self, value: str) -> str:
         """The key a filter value selects."""
@@ -48,11 +69,15 @@ class Facet:
     def label(self, key: str, labels: Mapping[str, str]) -> str:
         return labels.get(key, key)
 
-    def order(self, counts: Counter, labels: Mapping[str, str]) -> list[str]:
+    def order(self, counts: Mapping[str, int], labels: Mapping[str, str]) -> list[str]:
         return sorted(counts, key=lambda k: (-counts[k], self.label(k, labels).casefold()))
 
     def values(
-        self, counts: Counter, selected: set[str], labels: Mapping[str, str], limit: int
+        self,
+        counts: Mapping[str, int],
+        selected: frozenset[str] | set[str],
+        labels: Mapping[str, str],
+        limit: int,
     ) -> list[FacetValue]:
         """Counted values in facet order, the chosen ones kept even past the limit."""
         keys = [k for k in self.order(counts, labels) if k][:limit]
@@ -85,7 +110,7 @@ class AuthorFacet(Facet):
 class YearFacet(Facet):
     """Years in date order, like a histogram."""
 
-    def order(self, counts: Counter, labels: Mapping[str, str]) -> list[str]:
+    def order(self, counts: Mapping[str, int], labels: Mapping[str, str]) -> list[str]:
         return sorted(counts)
 
 
@@ -99,49 +124,11 @@ class MonthFacet(YearFacet):
 
 FACETS: tuple[Facet, ...] = (
     Facet("kind"),
-    AuthorFacet("author"),
-    Facet("article"),
-    YearFacet("year"),
-    MonthFacet("month"),
-    AuthorFacet("signed"),
-    Facet("copies"),
+    AuthorFacet("author", labelled=True),
+    Facet("article", labelled=True),
+    YearFacet("year", limit_by_count=False),
+    MonthFacet("month", limit_by_count=False),
+    AuthorFacet("signed", labelled=True),
+    Facet("copies", fixed_labels={COPIED: "posted more than once"}),
 )
-
-
-def facet_counts(
-    columns: FacetColumns,
-    docnums: Iterable[int],
-    selected: Mapping[str, Sequence[str]],
-    limit: int = FACET_LIMIT,
-) -> tuple[set[int], dict[str, list[FacetValue]]]:
-    """Apply the chosen filters and count every facet.
-
-    :param docnums: the documents matching the query.
-    :param selected: facet name to the values chosen for it (values OR together).
-    :return: the documents passing every filter, and each facet's values.
-    """
-    chosen = {facet.name: {facet.key(v) for v in selected.get(facet.name, ())} for facet in FACETS}
-    active = [
-        (facet.name, columns.keys[facet.name], chosen[facet.name])
-        for facet in FACETS
-        if chosen[facet.name]
-    ]
-    counts = {facet.name: Counter() for facet in FACETS}
-    passing: set[int] = set()
-    for docnum in docnums:
-        failed = [name for name, keys, wanted in active if keys[docnum] not in wanted]
-        if len(failed) > 1:
-            continue
-        if not failed:
-            passing.add(docnum)
-            for facet in FACETS:
-                counts[facet.name][columns.keys[facet.name][docnum]] += 1
-        else:
-            name = failed[0]
-            counts[name][columns.keys[name][docnum]] += 1
-    return passing, {
-        facet.name: facet.values(
-            counts[facet.name], chosen[facet.name], columns.labels.get(facet.name, {}), limit
-        )
-        for facet in FACETS
-    }
+BY_NAME = {facet.name: facet for facet in FACETS}

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.archive import open_store
+from indexer import archive
+from indexer.archive import check_engine, open_store
 from indexer.copies import copy_groups
 from indexer.documents import ARTICLE, Document, thread_documents
 from indexer.engine import IndexMissing, Store
@@ -33,6 +34,10 @@ LOCK_WAIT_SECONDS = 10.0
 
 Progress = Callable[[int, int, int], None]
 """Called after each file: files done, files in all, documents written so far."""
+
+
+class EngineMismatch(ValueError):
+    """An engine asked for that is not the live index's, without a rebuild."""
 
 
 @dataclass
@@ -127,15 +132,15 @@ def read_documents(file: Path, summary: IndexSummary) -> list[Document] | str:
 class IndexRun:
     """One run's batch of changes, committed to the store with the manifest after it."""
 
-    def __init__(self, layout: IndexLayout, generation: Path, fresh: bool) -> None:
+    def __init__(self, layout: IndexLayout, generation: Path, fresh: bool, engine: str) -> None:
         self.layout = layout
         self.generation = generation
-        self.store = open_store(generation, create=fresh)
-        self.manifest = Manifest() if fresh else layout.read_manifest(generation)
+        self.store = open_store(generation, engine, create=fresh)
+        self.manifest = Manifest(engine) if fresh else layout.read_manifest(generation)
         self.batch: dict[str, list[Document]] = {}
         self.removals: list[str] = []
         self.pending_documents = 0
-        self.manifest_changed = False
+        self.manifest_changed = fresh  # a new generation names its engine from the start
 
     def add(self, source: str, documents: list[Document], record: FileRecord) -> None:
         self.batch[source] = documents
@@ -187,6 +192,25 @@ def refresh_copy_groups(store: Store) -> int:
     return len(changes)
 
 
+def live_engine(layout: IndexLayout, live: Path | None) -> str | None:
+    return layout.read_manifest(live).engine if live else None
+
+
+def chosen_engine(layout: IndexLayout, live: Path | None, engine: str | None, fresh: bool) -> str:
+    """The engine a run writes with: the one asked for, else the live index's, else
+    the default; another engine than the live one's only into a new generation.
+
+    :raise EngineMismatch: when `engine` is not the live index's and `fresh` is False.
+    """
+    present = live_engine(layout, live)
+    if engine and present and engine != present and not fresh:
+        raise EngineMismatch(
+            f"The index {layout.root} is a {present} index: to move it to {engine}, "
+            f"rebuild it with 'hubbub index --rebuild --engine {engine}'."
+        )
+    return check_engine(engine or present or archive.DEFAULT_ENGINE)
+
+
 def index_paths(
     paths: Iterable[Path],
     index_dir: Path,
@@ -194,13 +218,17 @@ def index_paths(
     progress: Progress | None = None,
     wait: float = LOCK_WAIT_SECONDS,
     command: str = "",
+    engine: str | None = None,
 ) -> IndexSummary:
     """Bring the index up to date with the archive files under `paths`.
 
     :param rebuild: build a fresh generation beside the live one and swap it in.
     :param progress: called after every file.
     :param wait: how long to wait for another writer to finish.
+    :param engine: "whoosh" or "tantivy"; by default the live index's engine, or
+        Whoosh for a new index. Changing it needs `rebuild`.
     :raise IndexLocked: when another process still holds the index after `wait`.
+    :raise EngineMismatch: when `engine` differs from the live index's without `rebuild`.
     """
     started = time.monotonic()
     paths = list(paths)
@@ -209,7 +237,8 @@ def index_paths(
     with layout.writer_lock(wait, command):
         live = layout.current()
         fresh = rebuild or live is None
-        run = IndexRun(layout, layout.new_generation() if fresh else live, fresh)
+        name = chosen_engine(layout, live, engine, fresh)
+        run = IndexRun(layout, layout.new_generation() if fresh else live, fresh, name)
         summary.rebuilt = fresh
         files = archive_files(paths, summary)
         summary.files_seen = len(files)
@@ -270,7 +299,7 @@ def remove_paths(
         live = layout.current()
         if live is None:
             raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
-        run = IndexRun(layout, live, fresh=False)
+        run = IndexRun(layout, live, False, live_engine(layout, live))
         for path in paths:
             key = source_key(path)
             matched = [s for s in run.manifest.files if s == key or under(s, [key])]
@@ -287,20 +316,27 @@ def remove_paths(
 
 
 def index_records(
-    articles: Iterable[Article], index_dir: Path, source: str, wait: float = LOCK_WAIT_SECONDS
+    articles: Iterable[Article],
+    index_dir: Path,
+    source: str,
+    wait: float = LOCK_WAIT_SECONDS,
+    engine: str | None = None,
 ) -> None:
     """Put articles made in code straight into the index, as the documents of `source`.
 
     For programs that build records themselves rather than reading files; a later
     run over files leaves `source` alone unless a file of that name is indexed.
+    `engine` is as for `index_paths`.
     """
     layout = IndexLayout(index_dir)
     with layout.writer_lock(wait, "index_records"):
         live = layout.current()
+        name = chosen_engine(layout, live, engine, live is None)
         generation = live or layout.new_generation()
-        store = open_store(generation, create=live is None)
+        store = open_store(generation, name, create=live is None)
         documents = [doc for article in articles for doc in thread_documents(article, source)]
         store.replace_sources({source: documents})
         refresh_copy_groups(store)
         if live is None:
+            layout.write_manifest(generation, Manifest(name))
             layout.publish(generation)

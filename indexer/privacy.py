@@ -15,15 +15,24 @@ IPV6 = re.compile(
     r"(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])"
     r"|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?(?![\w:])"
 )
+DIGIT_DOT = re.compile(r"\d\.\d")
 EMAIL_REMOVED = "[e-mail removed]"
 IP_REMOVED = "[IP address removed]"
 
 
 def redact(text: str) -> str:
-    """The text with every e-mail and IP address replaced by a marker."""
-    text = EMAIL.sub(EMAIL_REMOVED, text)
-    text = IPV6.sub(IP_REMOVED, text)
-    return IPV4.sub(IP_REMOVED, text)
+    """The text with every e-mail and IP address replaced by a marker.
+
+    Each pattern runs only where the character it cannot do without is present: most
+    comments hold none, and the checks cost a small part of the patterns.
+    """
+    if "@" in text:
+        text = EMAIL.sub(EMAIL_REMOVED, text)
+    if text.count(":") >= 2:
+        text = IPV6.sub(IP_REMOVED, text)
+    if DIGIT_DOT.search(text):
+        text = IPV4.sub(IP_REMOVED, text)
+    return text
 
 
 def redact_author(name: str) -> str:

@@ -54,6 +54,8 @@ def quoted_comments(comments: Sequence[Comment]) -> dict[int, list[int]]:
     """
     bodies = [comment.body[:MAX_BODY_CHARS] for comment in comments]
     passages = [_passages(body) for body in bodies]
+    if not any(passages):
+        return {}
     starts: list[int] = []
     parts: list[str] = []
     offset = 0

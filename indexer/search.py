@@ -3,7 +3,8 @@
 `search(index, request)` parses the query, applies the filters, counts the facets
 (each with every filter but its own) and returns one page of highlighted hits.
 `SearchResult.to_json()` is the shape shared by `hubbub search --json` and
-`/api/search`.
+`/api/search`. The engine's snapshot does the matching and counting; this module
+reads requests, orders and labels the counts, and keeps recent results.
 """
 
 from __future__ import annotations
@@ -11,21 +12,32 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 from indexer.documents import KINDS, Document
-from indexer.engine import Engine, FacetColumns, QuerySyntaxError, Snapshot
-from indexer.facets import FACET_LIMIT, FacetValue, facet_counts
+from indexer.engine import (
+    Engine,
+    Filters,
+    Matches,
+    QuerySyntaxError,
+    Snapshot,
+    cache_entries,
+)
+from indexer.facets import ALL_VALUES, BY_NAME, FACET_LIMIT, FACETS, FacetValue
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 EXPORT_CAP = 10_000
-MAX_FACET_VALUES = 1_000_000
+MAX_FACET_VALUES = ALL_VALUES
+CACHED_RESULTS = 256  # recent results kept per process, for each snapshot they came from
 QUERY_SECONDS = 5.0  # each search's time budget; past it, what was found is returned
 SUGGEST_BELOW = 3  # a did-you-mean is offered when a query finds fewer hits than this
 DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -115,9 +127,14 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notice: str | None = None  # e.g. why the query was read as plain words
     suggestion: str | None = None  # did-you-mean, from the index's own words
-    article_count: int = 0
     article_counts: dict[str, int] = field(default_factory=dict)  # hits per article on the page
     partial: bool = False  # the time budget ran out: counts and hits are those found by then
+    count_articles: Callable[[], int] = field(default=lambda: 0, repr=False, compare=False)
+
+    @cached_property
+    def article_count(self) -> int:
+        """Articles the hits belong to: counted when first asked, as few pages show it."""
+        return self.count_articles()
 
     @property
     def page_count(self) -> int:
@@ -167,50 +184,59 @@ class Selection:
 
     snapshot: Snapshot
     query: str
-    docnums: set[int]
+    matches: Matches
     facets: dict[str, list[FacetValue]]
     notice: str | None
-    article_count: int
-    complete: bool  # False when the time ran out before every match was listed
     deadline: float
 
+    @property
+    def total(self) -> int:
+        return self.matches.total
 
-def in_date_range(columns: FacetColumns, after: date | None, before: date | None):
-    """A test on document numbers: is the document's date (or its article's) in range?"""
-    low = after.isoformat() if after else ""
-    high = before.isoformat() if before else "9999-12-31"
-    dates = columns.keys["date"]
-    return lambda docnum: bool(dates[docnum]) and low <= dates[docnum] <= high
+    @property
+    def article_count(self) -> int:
+        return self.matches.article_count()
+
+    @property
+    def counts(self) -> Mapping[str, Mapping[str, int]]:
+        return self.matches.counts
 
 
-def select(engine: Engine, request: SearchRequest, facet_limit: int = FACET_LIMIT) -> Selection:
-    """Match the query, apply every filter and count the facets.
+class RecentResults:
+    """A bounded LRU of results, keyed by the snapshot they came from and the request.
 
-    A query the engine cannot parse is searched as its plain words, and the
-    selection's `notice` says why.
+    Entries hold their snapshot weakly: a result is only reused for the very
+    snapshot that made it, and an old snapshot is not kept alive by the cache.
     """
-    snapshot = engine.snapshot()
-    deadline = time.monotonic() + QUERY_SECONDS
-    q, bounds, unread = split_date_bounds(request.q)
-    notices = []
-    if unread:
-        unread_text = ", ".join(unread)
-        notices.append(f"Could not read {unread_text}: write dates YYYY, YYYY-MM or YYYY-MM-DD.")
-    try:
-        matched, complete = snapshot.matching(q, deadline)
-    except QuerySyntaxError as problem:
-        q = plain_words(q)
-        notices.append(f"Could not read the query: {problem}. Searched for {q!r} instead.")
-        try:
-            matched, complete = snapshot.matching(q, deadline)
-        except QuerySyntaxError:  # plain words are always readable; this is a last resort
-            q, matched, complete = "", [], True
-    columns = snapshot.facet_columns()
-    after = max(filter(None, (request.after, bounds.get("after"))), default=None)
-    before = min(filter(None, (request.before, bounds.get("before"))), default=None)
-    if after or before:
-        matched = filter(in_date_range(columns, after, before), matched)
-    selected = {
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple, tuple[weakref.ref, object]] = OrderedDict()
+
+    def get(self, snapshot: Snapshot, key: tuple, compute: Callable[[], object]) -> object:
+        full = (id(snapshot), *key)
+        with self._lock:
+            entry = self._entries.get(full)
+            if entry is not None and entry[0]() is snapshot:
+                self._entries.move_to_end(full)
+                return entry[1]
+        value = compute()
+        if self.size and not getattr(value, "partial", False):
+            with self._lock:
+                self._entries[full] = (weakref.ref(snapshot), value)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return value
+
+
+RECENT = RecentResults(cache_entries(CACHED_RESULTS))
+
+
+def filters_of(request: SearchRequest, bounds: dict[str, date]) -> Filters:
+    """The request's filters as facet keys, with the date range of the request and of
+    `after:`/`before:` in its query together (the narrower bound wins)."""
+    values = {
         "author": request.authors,
         "kind": request.kinds,
         "article": request.articles,
@@ -219,53 +245,120 @@ def select(engine: Engine, request: SearchRequest, facet_limit: int = FACET_LIMI
         "signed": request.signed,
         "copies": ("copied",) if request.copied else (),
     }
-    passing, facets = facet_counts(columns, matched, selected, facet_limit)
-    if not request.years and not request.months:
-        facets["month"] = []
-    articles = columns.keys["article"]
-    article_count = len({articles[docnum] for docnum in passing})
-    return Selection(
-        snapshot, q, passing, facets, " ".join(notices) or None, article_count, complete, deadline
+    return Filters(
+        chosen={
+            name: frozenset(BY_NAME[name].key(v) for v in found) for name, found in values.items()
+        },
+        after=max(filter(None, (request.after, bounds.get("after"))), default=None),
+        before=min(filter(None, (request.before, bounds.get("before"))), default=None),
     )
+
+
+def shown_facets(
+    snapshot: Snapshot, matches: Matches, filters: Filters, limits: Mapping[str, int]
+) -> dict[str, list[FacetValue]]:
+    """Each shown facet's counted values, ordered, labelled and cut to its limit."""
+    found = {}
+    for facet in FACETS:
+        if facet.name not in limits:
+            found[facet.name] = []
+            continue
+        counts = matches.counts.get(facet.name, {})
+        chosen = filters.chosen.get(facet.name, frozenset())
+        if facet.fixed_labels is not None:
+            labels = facet.fixed_labels
+        elif facet.labelled:
+            labels = snapshot.labels(facet.name, set(counts) | chosen)
+        else:
+            labels = {}
+        found[facet.name] = facet.values(counts, chosen, labels, limits[facet.name])
+    return found
+
+
+def select(
+    engine: Engine,
+    request: SearchRequest,
+    facet_limit: int = FACET_LIMIT,
+    counted: Collection[str] = (),
+) -> Selection:
+    """Match the query, apply every filter and count the facets.
+
+    The month facet is counted once a year or month is chosen. A query the engine
+    cannot parse is searched as its plain words, and the selection's `notice` says why.
+
+    :param counted: more facets to count but not show ("date", "own_date"), all values.
+    """
+    snapshot = engine.snapshot()
+    deadline = time.monotonic() + QUERY_SECONDS
+    q, bounds, unread = split_date_bounds(request.q)
+    notices = []
+    if unread:
+        unread_text = ", ".join(unread)
+        notices.append(f"Could not read {unread_text}: write dates YYYY, YYYY-MM or YYYY-MM-DD.")
+    filters = filters_of(request, bounds)
+    shown = {
+        facet.name: facet_limit if facet.limit_by_count else ALL_VALUES
+        for facet in FACETS
+        if facet.name != "month" or request.years or request.months
+    }
+    wanted = shown | {name: ALL_VALUES for name in counted}
+    try:
+        matches = snapshot.select(q, filters, wanted, deadline)
+    except QuerySyntaxError as problem:
+        q = plain_words(q)
+        notices.append(f"Could not read the query: {problem}. Searched for {q!r} instead.")
+        try:
+            matches = snapshot.select(q, filters, wanted, deadline)
+        except QuerySyntaxError:  # plain words are always readable; this is a last resort
+            q = ""
+            matches = snapshot.select(q, filters, wanted, deadline)
+    facets = shown_facets(snapshot, matches, filters, {name: facet_limit for name in shown})
+    return Selection(snapshot, q, matches, facets, " ".join(notices) or None, deadline)
 
 
 def search(engine: Engine, request: SearchRequest) -> SearchResult:
     """Run one search: match, filter, count facets, rank one page.
 
     When the query finds little, the result carries a did-you-mean `suggestion`
-    made from the index's own words.
+    made from the index's own words. Recent results are reused while the index
+    has not changed.
     """
+    snapshot = engine.snapshot()
+    return RECENT.get(snapshot, ("search", request), lambda: run_search(engine, request))
+
+
+def run_search(engine: Engine, request: SearchRequest) -> SearchResult:
     selection = select(engine, request)
     offset = (request.page - 1) * request.per_page
     snapshot = selection.snapshot
-    page, ranked_in_time = snapshot.ranked(
-        selection.query,
-        selection.docnums,
-        request.sort,
-        offset,
-        request.per_page,
-        selection.deadline,
+    page, ranked_in_time = selection.matches.ranked(
+        request.sort, offset, request.per_page, selection.deadline
     )
-    partial = not (selection.complete and ranked_in_time)
+    partial = not (selection.matches.complete and ranked_in_time)
     suggestion = None
-    if len(selection.docnums) < SUGGEST_BELOW and selection.query.strip():
+    if selection.total < SUGGEST_BELOW and selection.query.strip():
         suggestion = snapshot.suggest(selection.query)
-    on_page = {doc.article_id for doc, _ in page}
-    articles = snapshot.facet_columns().keys["article"]
-    article_counts = Counter(
-        articles[docnum] for docnum in selection.docnums if articles[docnum] in on_page
-    )
     return SearchResult(
         request=request,
-        total=len(selection.docnums),
+        total=selection.total,
         hits=[Hit(document=doc, snippet=snippet) for doc, snippet in page],
         facets=selection.facets,
         notice=selection.notice,
         suggestion=suggestion,
-        article_count=selection.article_count,
-        article_counts=dict(article_counts),
+        count_articles=selection.matches.article_count,
+        article_counts=article_counts(selection, {doc.article_id for doc, _ in page}),
         partial=partial,
     )
+
+
+def article_counts(selection: Selection, article_ids: set[str]) -> dict[str, int]:
+    """Selected documents per article of a page: from the article facet's counts where
+    they hold the article (counted with the article filter's own keys, if any, which
+    are the only articles selected then), from the engine for the rest."""
+    known = selection.counts.get("article", {})
+    found = {key: known[key] for key in article_ids if key in known}
+    missing = article_ids - found.keys()
+    return found | (selection.matches.article_counts(missing) if missing else {})
 
 
 def facet_values(
@@ -275,7 +368,12 @@ def facet_values(
 
     :return: up to `limit` values (chosen ones always kept) and how many matched in all.
     """
-    values = select(engine, request, facet_limit=MAX_FACET_VALUES).facets[name]
+    snapshot = engine.snapshot()
+    values = RECENT.get(
+        snapshot,
+        ("facet", request, name),
+        lambda: select(engine, request, facet_limit=MAX_FACET_VALUES).facets[name],
+    )
     needle = contains.strip().casefold()
     found = [v for v in values if v.selected or needle in v.label.casefold()]
     return found[:limit] + [v for v in found[limit:] if v.selected], len(found)
@@ -289,5 +387,4 @@ def export_documents(
     :return: the number selected (which may exceed the cap) and the documents.
     """
     selection = select(engine, request)
-    documents = selection.snapshot.documents(selection.query, selection.docnums, request.sort, cap)
-    return len(selection.docnums), documents
+    return selection.total, selection.matches.documents(request.sort, cap)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.archive import open_engine
-from indexer.documents import ARTICLE
+from indexer.documents import ARTICLE, COMMENT
 from indexer.engine import IndexMissing
+from indexer.facets import ALL_VALUES
 from indexer.layout import IndexLayout
+from indexer.search import SearchRequest, select
 
 TOP_AUTHORS = 10
 
@@ -53,20 +54,17 @@ def index_stats(index_dir: Path) -> IndexStats:
     generation = layout.current()
     if generation is None:
         raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
-    snapshot = open_engine(index_dir).snapshot()
-    columns = snapshot.facet_columns()
-    live, _ = snapshot.matching("")
-    kinds = Counter(columns.keys["kind"][n] for n in live)
-    authors = Counter(columns.keys["author"][n] for n in live if columns.keys["kind"][n] != ARTICLE)
-    authors.pop("", None)
-    dates = sorted(filter(None, (columns.keys["date"][n] for n in live)))
-    labels = columns.labels["author"]
+    engine = open_engine(index_dir)
+    everything = select(engine, SearchRequest(), counted=("date",))
+    kinds = everything.counts["kind"]
+    dates = sorted(everything.counts["date"])
+    authors = select(engine, SearchRequest(kinds=(COMMENT,)), facet_limit=ALL_VALUES)
     manifest = layout.read_manifest(generation)
     return IndexStats(
         documents=dict(sorted(kinds.items())),
         articles=kinds.get(ARTICLE, 0),
-        authors=len(authors),
-        top_authors=[(labels.get(k, k), n) for k, n in authors.most_common(TOP_AUTHORS)],
+        authors=len(authors.counts["author"]),
+        top_authors=[(v.label, v.count) for v in authors.facets["author"][:TOP_AUTHORS]],
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
         size_bytes=layout.size_on_disk(generation),

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import open_engine
+from indexer import archive
+from indexer.archive import ENGINES, open_engine
 from indexer.documents import article_id
 from indexer.engine import Engine
 from indexer.indexing import index_paths
@@ -27,16 +28,37 @@ ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b")
 SEED = ROOT / "corpus" / "reuters-blog-russia-pakistan-entente-2012-03-08.txt"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "engines(*names): run the test once per engine (default: every engine)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `engines` run on each engine named (every engine when none is):
+    the indexes they build or read are built with it."""
+    marker = metafunc.definition.get_closest_marker("engines")
+    if marker is not None and "engine_name" in metafunc.fixturenames:
+        names = marker.args or ENGINES
+        metafunc.parametrize("engine_name", names, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """The engine of the indexes a test builds: Whoosh unless the test is marked `engines`."""
+    return getattr(request, "param", archive.DEFAULT_ENGINE)
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED
 
 
 @pytest.fixture(scope="session")
-def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed_index(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Path:
     """An index of the seed and the hostile-markup fixture, built once; tests only read it."""
-    index_dir = tmp_path_factory.mktemp("seed-index")
-    index_paths([SEED, FIXTURES / "hostile-markup.txt"], index_dir)
+    index_dir = tmp_path_factory.mktemp(f"seed-index-{engine_name}")
+    index_paths([SEED, FIXTURES / "hostile-markup.txt"], index_dir, engine=engine_name)
     return index_dir
 
 
@@ -46,8 +68,9 @@ def seed_engine(seed_index: Path) -> Engine:
 
 
 @pytest.fixture
-def index_dir(tmp_path: Path) -> Path:
-    """An empty folder for a test that writes its own index."""
+def index_dir(tmp_path: Path, engine_name: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder for a test that writes its own index, in the test's engine."""
+    monkeypatch.setattr(archive, "DEFAULT_ENGINE", engine_name)
     return tmp_path / "index"
 
 

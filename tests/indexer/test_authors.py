@@ -1,9 +1,13 @@
 from datetime import date, datetime
 
+import pytest
+
 from indexer.archive import open_engine
 from indexer.authors import author_profile, timeline
 from indexer.indexing import index_records
 from indexer.records import Article
+
+pytestmark = pytest.mark.engines()
 
 
 def test_author_profile_counts_comments_whatever_the_case(seed_engine):
@@ -40,11 +44,11 @@ def test_timeline_counts_by_year_over_long_spans():
     ]
 
 
-def test_author_profile_of_a_byline_counts_the_articles_written(tmp_path):
+def test_author_profile_of_a_byline_counts_the_articles_written(index_dir):
     index_records(
         [Article(title="Bridges", body="Text.", byline="Ewa Nowak", date=datetime(2019, 5, 4))],
-        tmp_path / "index",
+        index_dir,
         "bridges.txt",
     )
-    profile = author_profile(open_engine(tmp_path / "index"), "ewa nowak")
+    profile = author_profile(open_engine(index_dir), "ewa nowak")
     assert (profile.name, profile.comments, profile.articles_written) == ("Ewa Nowak", 0, 1)

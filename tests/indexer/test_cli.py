@@ -132,3 +132,17 @@ def test_remove_drops_a_file_from_the_index(runner, indexed, seed_path):
 def test_remove_without_an_index_says_how_to_build_one(runner, seed_path, tmp_path):
     result = runner.invoke(cli, ["remove", str(seed_path), "--index", str(tmp_path / "none")])
     assert result.exit_code == 1 and "build one with 'hubbub index'" in result.output
+
+
+def test_index_engine_is_recorded_and_kept_until_a_rebuild(runner, seed_path, index_dir):
+    command = ["index", str(seed_path), "--index", str(index_dir)]
+    assert runner.invoke(cli, [*command, "--engine", "tantivy"]).exit_code == 0
+    stats = runner.invoke(cli, ["stats", "--json", "--index", str(index_dir)])
+    assert json.loads(stats.output)["engine"] == "tantivy"
+    refused = runner.invoke(cli, [*command, "--engine", "whoosh"])
+    assert refused.exit_code == 1
+    assert "is a tantivy index" in refused.output and "--rebuild --engine whoosh" in refused.output
+    assert search_json(runner, index_dir, "Putin")["total"] == 6
+    assert runner.invoke(cli, [*command, "--rebuild", "--engine", "whoosh"]).exit_code == 0
+    stats = runner.invoke(cli, ["stats", "--json", "--index", str(index_dir)])
+    assert json.loads(stats.output)["engine"] == "whoosh"

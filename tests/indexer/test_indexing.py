@@ -2,11 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import open_engine
+from indexer.archive import ENGINES, open_engine
 from indexer.engine import IndexLocked
-from indexer.indexing import index_paths, remove_paths
+from indexer.indexing import EngineMismatch, index_paths, remove_paths
 from indexer.layout import IndexLayout
 from indexer.search import SearchRequest, search
+
+pytestmark = pytest.mark.engines()
 
 
 def copy_seed(seed_path: Path, folder: Path, name: str = "seed.txt") -> Path:
@@ -208,3 +210,34 @@ def test_index_paths_keeps_facets_right_across_segments_without_dates(index_dir,
     years = search(engine, SearchRequest(years=(2020,))).facets["year"]
     assert [(v.value, v.count) for v in years] == [("2020", 2)]
     assert search(engine, SearchRequest(q="aardvark", years=(2020,))).total == 1
+
+
+def other_engine(engine_name: str) -> str:
+    return next(name for name in ENGINES if name != engine_name)
+
+
+def test_index_paths_records_the_engine_in_the_manifest(seed_path, index_dir, engine_name):
+    index_paths([seed_path], index_dir)
+    layout = IndexLayout(index_dir)
+    assert layout.read_manifest(layout.current()).engine == engine_name
+
+
+def test_index_paths_refuses_another_engine_without_a_rebuild(seed_path, index_dir, engine_name):
+    index_paths([seed_path], index_dir)
+    other = other_engine(engine_name)
+    with pytest.raises(EngineMismatch, match=f"--rebuild --engine {other}"):
+        index_paths([seed_path], index_dir, engine=other)
+
+
+def test_index_paths_rebuild_moves_to_another_engine_and_readers_follow(
+    seed_path, index_dir, engine_name
+):
+    index_paths([seed_path], index_dir)
+    engine = open_engine(index_dir)
+    other = other_engine(engine_name)
+    index_paths([seed_path], index_dir, rebuild=True, engine=other)
+    layout = IndexLayout(index_dir)
+    assert layout.read_manifest(layout.current()).engine == other
+    assert search(engine, SearchRequest(q="putin")).total == 6
+    index_paths([seed_path], index_dir, rebuild=True)
+    assert layout.read_manifest(layout.current()).engine == other

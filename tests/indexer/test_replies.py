@@ -9,6 +9,8 @@ from indexer.indexing import index_records
 from indexer.records import Article, Comment
 from indexer.replies import article_graph, author_graph
 
+pytestmark = pytest.mark.engines()
+
 THREAD = Article(
     title="Ferries",
     body="The ferries return.",
@@ -23,9 +25,9 @@ THREAD = Article(
 
 
 @pytest.fixture
-def engine(tmp_path):
-    index_records([THREAD], tmp_path / "index", "ferries.txt")
-    return open_engine(tmp_path / "index")
+def engine(index_dir):
+    index_records([THREAD], index_dir, "ferries.txt")
+    return open_engine(index_dir)
 
 
 def test_article_graph_counts_replies_and_quotes(engine):

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from indexer.archive import open_engine
 from indexer.search import (
     InvalidRequest,
     SearchRequest,
@@ -11,6 +12,8 @@ from indexer.search import (
     facet_values,
     search,
 )
+
+pytestmark = pytest.mark.engines()
 
 SEED_TITLE = "Beneath the radar, a Russia-Pakistan entente takes shape"
 
@@ -280,12 +283,23 @@ def test_search_suggests_whole_words_not_stems(seed_engine):
     )
 
 
-def test_search_out_of_time_returns_what_it_found_marked_partial(seed_engine, monkeypatch):
+@pytest.mark.engines("whoosh")
+def test_search_out_of_time_returns_what_it_found_marked_partial(seed_index, monkeypatch):
     monkeypatch.setattr("indexer.search.QUERY_SECONDS", -1.0)
     monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
-    result = search(seed_engine, SearchRequest(q="putin"))
+    result = search(open_engine(seed_index), SearchRequest(q="putin"))
     assert result.partial and result.to_json()["partial"] is True
     assert result.total < 8
+
+
+@pytest.mark.engines("tantivy")
+def test_search_out_of_time_keeps_every_match_and_marks_the_snippets_partial(
+    seed_index, monkeypatch
+):
+    monkeypatch.setattr("indexer.search.QUERY_SECONDS", -1.0)
+    result = search(open_engine(seed_index), SearchRequest(q="putin"))
+    assert result.partial and result.total == 8
+    assert not any("<mark>" in hit.snippet for hit in result.hits)
 
 
 def test_search_in_time_is_not_partial(seed_engine):

@@ -2,10 +2,13 @@
 
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.search import InvalidRequest, SearchRequest, search
+
+pytestmark = pytest.mark.engines()
 
 QUERY_PIECES = st.sampled_from(
     [

@@ -1,4 +1,8 @@
+import pytest
+
 from indexer.threads import get_thread
+
+pytestmark = pytest.mark.engines()
 
 
 def test_get_thread_gives_the_article_then_comments_in_order(seed_engine, seed_article_id):

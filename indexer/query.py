@@ -1,0 +1,266 @@
+"""The query language, apart from any engine: checks, a syntax tree, did-you-mean.
+
+Whoosh reads queries with its own parser; the tantivy engine compiles the tree
+that `parse` makes here. Both refuse the same queries first (`syntax_problem`), so
+a reader gets the same message whichever engine serves the archive, and both
+correct misspellings the same way (`suggest`), each from its own index's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from indexer.engine import QuerySyntaxError
+
+SEARCH_FIELDS = ("title", "caption", "body")
+QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year", "copies")
+FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
+WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
+SUGGESTABLE_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too many words
+FUZZY_DISTANCE = re.compile(r"~(\d+)")
+MAX_EDITS = 2
+MAX_DEPTH = 32  # brackets within brackets; deeper is refused, not recursed into
+
+TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<open>\()
+    | (?P<close>\))
+    | (?P<phrase>"[^"]*")(?:~\d*)?
+    | (?P<quoted>(?<![^\s(:+-])'[^']*'(?=[\s)]|$))
+    | (?P<sign>(?<![^\s(])[+-])(?=[^\s)])
+    | (?P<field>(?<![^\s(+-])[A-Za-z_]\w*):(?=\S)
+    | (?P<word>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+FUZZY = re.compile(r"^(?P<text>.*?)~(?P<edits>\d*)$")
+BOOST = re.compile(r"\^[\d.]*$")
+
+
+def syntax_problem(text: str) -> str | None:
+    """What is wrong with a query string, in words a reader understands; None if nothing."""
+    if text.count('"') % 2:
+        return "a quotation mark is not closed"
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "a ')' has no '(' before it"
+        if depth > MAX_DEPTH:
+            return f"brackets go at most {MAX_DEPTH} deep"
+    if depth:
+        return "a '(' is not closed"
+    for term in WILDCARD_TERM.findall(text):
+        prefix = re.split(r"[*?]", term.split(":")[-1], maxsplit=1)[0]
+        if len(prefix) < WILDCARD_PREFIX:
+            return f"a wildcard needs at least {WILDCARD_PREFIX} letters before * or ? ({term!r})"
+    if any(int(distance) > MAX_EDITS for distance in FUZZY_DISTANCE.findall(text)):
+        return f"a fuzzy match (~) allows at most {MAX_EDITS} edits"
+    for match in FIELD_PREFIX.finditer(text):
+        name = match.group(1)
+        if name not in QUERY_FIELDS:
+            return f"there is no field {name!r} (fields: {', '.join(QUERY_FIELDS)})"
+        if not text[match.end() :].strip() or text[match.end()].isspace():
+            return f"'{name}:' needs a value right after it"
+    return None
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as typed: matched in its field's forms, or as a pattern, or nearly."""
+
+    field: str | None
+    text: str
+    edits: int = 0  # fuzzy: edits allowed (word~ is one edit)
+    pattern: bool = False  # holds * or ?
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words in this order; `exact` when single-quoted, as one value ('Rex Minor')."""
+
+    field: str | None
+    text: str
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True)
+class Group:
+    """`op` is "and" (every item; `Not` items exclude) or "or" (any item)."""
+
+    op: str
+    items: tuple[Node, ...]
+
+
+Node = Word | Phrase | Not | Group
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    return [
+        (m.lastgroup, m.group(m.lastgroup)) for m in TOKEN.finditer(text) if m.lastgroup != "space"
+    ]
+
+
+class Parser:
+    """Recursive descent over the tokens, whoosh's way: words AND together, OR binds
+    the words beside it, `-` or NOT excludes, brackets group, `field:` applies to the
+    word, phrase or bracket after it. Operators left dangling are dropped."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = tokens(text)
+        self.at = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def sequence(self, field: str | None) -> Group:
+        items: list[Node] = []
+        while (token := self.peek()) is not None and token[0] != "close":
+            if token == ("word", "AND"):
+                self.take()
+                continue
+            item = self.chain(field)
+            if item is not None:
+                items.append(item)
+        return Group("and", tuple(items))
+
+    def chain(self, field: str | None) -> Node | None:
+        items = [self.unary(field)]
+        while self.peek() == ("word", "OR"):
+            self.take()
+            items.append(self.unary(field))
+        present = tuple(item for item in items if item is not None)
+        if len(present) > 1:
+            return Group("or", present)
+        return present[0] if present else None
+
+    def unary(self, field: str | None) -> Node | None:
+        token = self.peek()
+        if token is None or token[0] == "close":
+            return None
+        if token in (("sign", "-"), ("word", "NOT"), ("word", "ANDNOT")):
+            self.take()
+            inner = self.unary(field)
+            return Not(inner) if inner is not None else None
+        if token == ("sign", "+") or token in (("word", "OR"), ("word", "ANDMAYBE")):
+            self.take()
+            return self.unary(field)
+        return self.atom(field)
+
+    def atom(self, field: str | None) -> Node | None:
+        kind, text = self.take()
+        if kind == "open":
+            group = self.sequence(field)
+            if self.peek() is not None:
+                self.take()  # the ')': syntax_problem has checked that brackets balance
+            return group
+        if kind == "field":
+            return self.atom(text)
+        if kind == "phrase":
+            return Phrase(field, text[1 : text.rindex('"')])
+        if kind == "quoted":
+            return Phrase(field, text[1:-1], exact=True)
+        return word(field, text)
+
+
+def word(field: str | None, text: str) -> Word | None:
+    text = BOOST.sub("", text)
+    edits = 0
+    fuzzy = FUZZY.match(text)
+    if fuzzy:
+        text, edits = fuzzy.group("text"), int(fuzzy.group("edits") or 1)
+    if not text:
+        return None
+    return Word(field, text, edits, pattern="*" in text or "?" in text)
+
+
+def parse(text: str) -> Node:
+    """The query's syntax tree; an empty `Group("and")` for a blank query.
+
+    :raise QuerySyntaxError: when `syntax_problem` finds something wrong.
+    """
+    problem = syntax_problem(text)
+    if problem:
+        raise QuerySyntaxError(problem)
+    return Parser(text).sequence(None)
+
+
+def pattern_regex(text: str) -> str:
+    """A wildcard pattern as a whole-term regular expression: * any run, ? one character."""
+    return "".join({"*": ".*", "?": "."}.get(char, re.escape(char)) for char in text)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, replace, swap of neighbours) from `a` to `b`; `limit + 1`
+    as soon as it is certain to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, row = None, list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, other in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (char != other))
+            if before is not None and i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
+
+
+def nearest(word: str, candidates: Iterable[tuple[str, int]], edits: int) -> str | None:
+    """The candidate word within `edits` of `word` that is most frequent; None if none is.
+
+    :param candidates: (word, documents holding it) pairs.
+    """
+    best: tuple[int, str] | None = None
+    for candidate, frequency in candidates:
+        if candidate != word and edit_distance(word, candidate, edits) <= edits:
+            if best is None or (-frequency, candidate) < best:
+                best = (-frequency, candidate)
+    return best[1] if best else None
+
+
+def suggest(
+    text: str, known: Callable[[str], bool], closest: Callable[[str, int], str | None]
+) -> str | None:
+    """The query with each word the index lacks replaced by the nearest it has.
+
+    Words are looked up lower-cased; the nearest is the closest in edits (one, then
+    two) and, among those, the engine's choice. Field values, operators and syntax
+    are left as they are.
+
+    :param known: whether the index holds a word.
+    :param closest: the index's word nearest to a word within some edits, or None.
+    """
+    changed = False
+
+    def correct(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group(0)
+        if word in OPERATORS or known(word.lower()):
+            return word
+        for distance in range(1, MAX_EDITS + 1):
+            found = closest(word.lower(), distance)
+            if found:
+                changed = True
+                return found
+        return word
+
+    corrected = SUGGESTABLE_WORD.sub(correct, text)
+    return corrected if changed else None

@@ -1,0 +1,608 @@
+"""The tantivy engine: the only module that imports `tantivy`.
+
+Matching, filtering, counting and ranking stay in Rust: a selection is a tantivy
+query (the query string's tree from `indexer.query`, AND the filters), facets are
+terms aggregations over fast fields, one request for the facets nobody chose and
+one per chosen facet with every filter but its own, and a page is a top-k search.
+Python sees only counts and the page's documents, stored as one JSON value each.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, datetime
+from datetime import time as day_time
+from functools import lru_cache
+from pathlib import Path
+
+import tantivy
+from tantivy import Filter, Occur, Query, Tokenizer
+
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author
+from indexer.engine import Filters, IndexLocked, IndexMissing, QuerySyntaxError
+from indexer.facets import facet_keys
+from indexer.query import (
+    SEARCH_FIELDS,
+    Group,
+    Node,
+    Not,
+    Phrase,
+    Word,
+    nearest,
+    parse,
+    pattern_regex,
+    suggest,
+)
+from indexer.snippets import SNIPPET_CHARS, marked, plain_excerpt
+
+WRITER_HEAP = 256_000_000
+WRITER_THREADS = 2
+TITLE_BOOST = 2.0
+SORT_FIELDS = {"newest": ("newest", tantivy.Order.Desc), "oldest": ("oldest", tantivy.Order.Asc)}
+MISSING_DATE = "~"  # after every date: undated documents sort as the latest, as in Whoosh
+LAST_CHAR = "\U0010ffff"
+MAX_BUCKETS = 100_000  # a terms aggregation's size never goes past this
+EVERY_CHUNK = 50_000  # documents read per search when reading them all
+# Threads for the aggregations a selection runs beside its main one: two cores here.
+WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hubbub-tantivy")
+TEXT_FIELDS = {"title": "title", "caption": "caption", "body": "body", "text": "body"}
+RAW_FIELDS = {"author": "f_author", "kind": "f_kind", "article": "f_article", "year": "f_year"}
+LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
+FACET_NAMES = ("kind", "author", "article", "year", "month", "date", "own_date", "signed", "copies")
+
+# The analyzers tantivy calls "en_stem" and "default", built again to analyse query words.
+STEMMED = (
+    tantivy.TextAnalyzerBuilder(Tokenizer.simple())
+    .filter(Filter.remove_long(40))
+    .filter(Filter.lowercase())
+    .filter(Filter.stemmer("english"))
+    .build()
+)
+WORDS = (
+    tantivy.TextAnalyzerBuilder(Tokenizer.simple())
+    .filter(Filter.remove_long(40))
+    .filter(Filter.lowercase())
+    .build()
+)
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("id", "source", "copies"):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("doc", stored=True)
+    for name in ("title", "caption", "body"):
+        builder.add_text_field(name, tokenizer_name="en_stem")
+    builder.add_text_field("words", tokenizer_name="default", index_option="basic")
+    for name in (*(f"f_{facet}" for facet in FACET_NAMES), *LABEL_FIELDS.values(), *SORT_FIELDS):
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("position", fast=True)
+    builder.add_date_field("sort_date", indexed=True, fast=True)
+    return builder.build()
+
+
+def encode(doc: Document) -> bytes:
+    fields = dict(vars(doc))
+    for name in ("date", "article_date"):
+        fields[name] = fields[name].isoformat() if fields[name] else None
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode(data: bytes) -> Document:
+    fields = json.loads(data)
+    for name in ("date", "article_date"):
+        fields[name] = datetime.fromisoformat(fields[name]) if fields[name] else None
+    for name in ("signed", "quotes"):
+        fields[name] = tuple(fields[name])
+    return Document(**fields)
+
+
+@lru_cache(maxsize=4096)
+def inverted(text: str) -> str:
+    """A text whose order is the reverse of `text`'s, ended so that a prefix sorts after
+    the longer texts it starts: descending on it is ascending on `text`."""
+    return "".join(chr(0x10FFFF - ord(char)) for char in text) + LAST_CHAR
+
+
+def sort_keys(doc: Document) -> dict[str, str]:
+    """Keys whose order is Whoosh's date sorts: date, then article id ascending, then
+    position the way the date goes; undated documents last in "oldest"."""
+    when = doc.effective_date.isoformat() if doc.effective_date else MISSING_DATE
+    return {
+        "oldest": f"{when}\x00{doc.article_id}\x00{doc.position:010d}",
+        "newest": f"{when}\x00{inverted(doc.article_id)}\x00{doc.position:010d}",
+    }
+
+
+def to_document(doc: Document) -> tantivy.Document:
+    fields: dict[str, object] = {
+        "id": doc.id,
+        "source": doc.source,
+        "copies": doc.copy_group,
+        "doc": encode(doc),
+        "caption": doc.caption,
+        "body": doc.body,
+        "words": doc.body,
+        "author_name": doc.author,
+        "signed_name": doc.signed[0] if doc.signed else "",
+        "article_title": doc.article_title if doc.kind == ARTICLE else "",
+        "title": doc.article_title if doc.kind == ARTICLE else "",
+        **sort_keys(doc),
+        **{f"f_{name}": key for name, key in facet_keys(doc).items()},
+    }
+    present = {name: value for name, value in fields.items() if value != ""}
+    present["position"] = doc.position
+    if doc.effective_date is not None:
+        present["sort_date"] = doc.effective_date
+    return tantivy.Document(**present)
+
+
+def stored(searcher: tantivy.Searcher, hits: Iterable[tuple[object, object]]) -> Iterator[Document]:
+    """The documents of search hits, read from the store."""
+    return (decode(searcher.doc(address).get_first("doc")) for _, address in hits)
+
+
+def every(searcher: tantivy.Searcher, query: Query) -> Iterator[Document]:
+    """Every document matching `query`, in index order, read a chunk at a time."""
+    query = Query.const_score_query(query, 1.0)
+    count = searcher.search(query, 1, count=True).count
+    for offset in range(0, count, EVERY_CHUNK):
+        hits = searcher.search(query, min(EVERY_CHUNK, count - offset), count=False, offset=offset)
+        yield from stored(searcher, hits.hits)
+
+
+def opened(generation: Path) -> tantivy.Index:
+    if not tantivy.Index.exists(str(generation)):
+        raise IndexMissing(f"No tantivy index in {generation}.")
+    return tantivy.Index.open(str(generation))
+
+
+class TantivyStore:
+    """The writing side: one generation folder of the index."""
+
+    def __init__(self, generation: Path, create: bool = False) -> None:
+        self._path = generation
+        if create:
+            self._ix = tantivy.Index(build_schema(), path=str(generation), reuse=False)
+        else:
+            self._ix = opened(generation)
+
+    def _write(self, change) -> None:
+        """Run `change(writer)` and commit it, or roll it back if it fails."""
+        try:
+            writer = self._ix.writer(WRITER_HEAP, WRITER_THREADS)
+        except ValueError as error:
+            raise IndexLocked(
+                "Another process is writing to this index; try again when it has finished."
+            ) from error
+        try:
+            change(writer)
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._ix.reload()
+
+    def replace_sources(
+        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+    ) -> None:
+        def change(writer) -> None:
+            for source in [*remove, *documents]:
+                writer.delete_documents_by_term("source", source)
+            for docs in documents.values():
+                for doc in docs:
+                    writer.add_document(to_document(doc))
+
+        self._write(change)
+
+    def generation(self) -> int:
+        meta = json.loads((self._path / "meta.json").read_text(encoding="utf-8"))
+        return int(meta.get("opstamp", 0))
+
+    def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
+        searcher = self._ix.searcher()
+        comments = Query.term_query(self._ix.schema, "f_kind", COMMENT)
+        for doc in every(searcher, comments):
+            yield doc.id, doc.body, doc.copy_group
+
+    def set_copy_groups(self, groups: Mapping[str, str]) -> None:
+        searcher = self._ix.searcher()
+        schema = self._ix.schema
+
+        def change(writer) -> None:
+            for doc_id, group in groups.items():
+                for doc in every(searcher, Query.term_query(schema, "id", doc_id)):
+                    writer.delete_documents_by_term("id", doc_id)
+                    writer.add_document(to_document(replace(doc, copy_group=group)))
+
+        self._write(change)
+
+
+class TantivyReader:
+    """The reading side of one generation: a searcher renewed after each commit.
+
+    Whether there was a commit is a stat of `meta.json`, which tantivy replaces
+    atomically on every commit.
+    """
+
+    def __init__(self, generation: Path) -> None:
+        self._meta = generation / "meta.json"
+        self._ix = opened(generation)
+        self._ix.config_reader(reload_policy="Manual")
+        self._lock = threading.Lock()
+        self._stamp = self._meta_stamp()
+        self._snapshot = TantivySnapshot(self._ix)
+
+    def _meta_stamp(self) -> int | None:
+        try:
+            return self._meta.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def snapshot(self) -> TantivySnapshot:
+        with self._lock:
+            stamp = self._meta_stamp()
+            if stamp != self._stamp:
+                self._ix.reload()
+                self._stamp = stamp
+                self._snapshot = TantivySnapshot(self._ix)
+            return self._snapshot
+
+
+def articles_known(
+    total: int,
+    counts: Mapping[str, Mapping[str, int]],
+    chosen: Mapping[str, frozenset[str]],
+    found: Mapping[str, object],
+) -> int | None:
+    """Articles among the selected documents when the article facet tells them: it holds
+    every one, or the article filter names them; None when it cannot tell."""
+    if not total:
+        return 0
+    if "article" in chosen and "article" in counts:
+        return sum(1 for key in chosen["article"] if counts["article"].get(key))
+    if found.get("article:all") and "article" in counts:
+        return len(counts["article"])
+    return None
+
+
+def all_of(queries: Sequence[Query]) -> Query:
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Must, query) for query in queries])
+
+
+def day_range(schema: tantivy.Schema, after: date | None, before: date | None) -> Query:
+    return Query.range_query(
+        schema,
+        "sort_date",
+        tantivy.FieldType.Date,
+        datetime.combine(after, day_time.min) if after else None,
+        datetime.combine(before, day_time.max) if before else None,
+    )
+
+
+def char_spans(text: str, byte_ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Byte offsets into `text`'s UTF-8 as character offsets."""
+    data = text.encode("utf-8")
+
+    def chars(offset: int) -> int:
+        return len(data[:offset].decode("utf-8", errors="ignore"))
+
+    return [(chars(start), chars(end)) for start, end in byte_ranges]
+
+
+class TantivySnapshot:
+    """One searcher's view of the index."""
+
+    def __init__(self, ix: tantivy.Index) -> None:
+        self.searcher = ix.searcher()
+        self.schema = ix.schema
+        self._lock = threading.Lock()
+        self._labels: dict[str, dict[str, str]] = {name: {} for name in LABEL_FIELDS}
+
+    def doc_count(self) -> int:
+        return self.searcher.num_docs
+
+    def sources(self) -> set[str]:
+        return {term for term, _ in self.searcher.terms_with_prefix("source", "")}
+
+    def compile(self, text: str) -> Query:
+        """The query string as a tantivy query.
+
+        :raise QuerySyntaxError: when the string cannot be read.
+        """
+        if not text.strip():
+            return Query.all_query()
+        try:
+            return self._node(parse(text), None) or Query.empty_query()
+        except ValueError as error:
+            if isinstance(error, QuerySyntaxError):
+                raise
+            raise QuerySyntaxError(f"the query cannot be searched ({error})") from error
+
+    def _node(self, node: Node, field: str | None) -> Query | None:
+        """A query for one node of the tree; None for one that holds no searchable word,
+        which its group then leaves out, as Whoosh does."""
+        if isinstance(node, Group):
+            wanted = [
+                compiled
+                for item in node.items
+                if not isinstance(item, Not) or node.op == "or"
+                if (compiled := self._node(item, field)) is not None
+            ]
+            unwanted = [
+                compiled
+                for item in node.items
+                if isinstance(item, Not) and node.op == "and"
+                if (compiled := self._node(item.node, field)) is not None
+            ]
+            if not wanted and not unwanted:
+                return None
+            if node.op == "or":
+                return (
+                    wanted[0]
+                    if len(wanted) == 1
+                    else Query.boolean_query([(Occur.Should, query) for query in wanted])
+                )
+            if len(wanted) == 1 and not unwanted:
+                return wanted[0]
+            return Query.boolean_query(
+                [(Occur.Must, query) for query in wanted or [Query.all_query()]]
+                + [(Occur.MustNot, query) for query in unwanted]
+            )
+        if isinstance(node, Not):
+            inner = self._node(node.node, field)
+            if inner is None:
+                return None
+            return Query.all_query().and_must_not_match(inner)
+        name = node.field or field
+        if name is None:
+            fields = [self._leaf(node, target) for target in SEARCH_FIELDS]
+            present = [query for query in fields if query is not None]
+            if not present:
+                return None
+            return Query.boolean_query([(Occur.Should, query) for query in present])
+        return self._leaf(node, name)
+
+    def _leaf(self, node: Word | Phrase, name: str) -> Query | None:
+        """A word or phrase in one field: analysed like the field for text, folded for
+        authors, as written for the other values."""
+        schema = self.schema
+        if name in TEXT_FIELDS:
+            field = TEXT_FIELDS[name]
+            if isinstance(node, Word) and node.pattern:
+                return Query.regex_query(schema, field, pattern_regex(node.text.lower()))
+            terms = STEMMED.analyze(node.text)
+            if isinstance(node, Word) and node.edits:
+                word = terms[0] if len(terms) == 1 else node.text.lower()
+                query = Query.fuzzy_term_query(schema, field, word, distance=node.edits)
+            elif not terms:
+                return None
+            elif len(terms) == 1:
+                query = Query.term_query(schema, field, terms[0])
+            else:
+                query = Query.phrase_query(schema, field, terms)
+            return Query.boost_query(query, TITLE_BOOST) if field == "title" else query
+        field = RAW_FIELDS.get(name, name)
+        value = fold_author(node.text) if name == "author" else node.text
+        if isinstance(node, Word) and node.pattern:
+            return Query.regex_query(schema, field, pattern_regex(value))
+        if isinstance(node, Word) and node.edits:
+            return Query.fuzzy_term_query(schema, field, value, distance=node.edits)
+        return Query.term_query(schema, field, value)
+
+    def select(
+        self,
+        text: str,
+        filters: Filters,
+        facets: Mapping[str, int],
+        deadline: float | None = None,
+    ) -> TantivyMatches:
+        """One aggregation request over the selected documents for the total and the
+        facets nobody chose, and one per chosen facet over the documents passing every
+        other filter, side by side: tantivy lets
+        go of the interpreter while it counts. The articles are counted only if asked."""
+        matched = self.compile(text)
+        base = [matched]
+        if filters.after or filters.before:
+            base.append(day_range(self.schema, filters.after, filters.before))
+        active = filters.active()
+        chosen = {
+            name: Query.term_set_query(self.schema, f"f_{name}", sorted(keys))
+            for name, keys in active.items()
+        }
+        passing = all_of(base + list(chosen.values()))
+        jobs = [
+            WORKERS.submit(
+                self._counts,
+                all_of(base + [q for other, q in chosen.items() if other != name]),
+                {name: facets[name]},
+                active,
+            )
+            for name in chosen.keys() & facets.keys()
+        ]
+        free = {name: limit for name, limit in facets.items() if name not in chosen}
+        found = self._counts(passing, free, active, {"_total": "value_count"})
+        for job in jobs:
+            found |= job.result()
+        counts = {name: found[name] for name in facets}
+        articles = articles_known(found["_total"], counts, active, found)
+        return TantivyMatches(self, matched, passing, found["_total"], counts, articles)
+
+    def _counts(
+        self,
+        query: Query,
+        facets: Mapping[str, int],
+        chosen: Mapping[str, frozenset[str]],
+        metrics: Mapping[str, str] | None = None,
+    ) -> dict:
+        """Each facet's top keys among the documents of `query` (and whether those are
+        all its keys, under "<facet>:all"), its chosen keys always, and the `metrics`
+        asked for (name to "value_count" of documents or "cardinality" of articles)."""
+        request: dict = {}
+        for name, limit in facets.items():
+            size = min(limit, MAX_BUCKETS)
+            # Each segment sends its top `size` keys, not tantivy's ten times as many:
+            # turning keys into strings is most of a terms aggregation's cost. A key
+            # near the cut may then be counted short; chosen keys are counted exactly.
+            request[name] = {"terms": {"field": f"f_{name}", "size": size, "segment_size": size}}
+            if chosen.get(name):
+                keys = sorted(chosen[name])
+                request[f"{name}:chosen"] = {
+                    "terms": {"field": f"f_{name}", "include": keys, "size": len(keys)}
+                }
+        for name, metric in (metrics or {}).items():
+            field = "position" if metric == "value_count" else "f_article"
+            request[name] = {metric: {"field": field}}
+        answer = self.searcher.aggregate(query, request)
+        found: dict = {name: round(answer[name]["value"]) for name in metrics or {}}
+        for name in facets:
+            buckets = answer[name]["buckets"] + answer.get(f"{name}:chosen", {}).get("buckets", [])
+            found[name] = {b["key"]: int(b["doc_count"]) for b in buckets}
+            found[f"{name}:all"] = answer[name]["sum_other_doc_count"] == 0
+        return found
+
+    def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
+        """Labels read by aggregation the first time a key is asked for, then kept."""
+        if facet not in LABEL_FIELDS:
+            return {}
+        with self._lock:
+            known = self._labels[facet]
+            missing = sorted(key for key in keys if key not in known)
+        if missing:
+            query = Query.term_set_query(self.schema, f"f_{facet}", missing)
+            if facet == "article":
+                query = all_of([query, Query.term_query(self.schema, "f_kind", ARTICLE)])
+            found = self.searcher.aggregate(
+                query,
+                {
+                    "keys": {
+                        "terms": {"field": f"f_{facet}", "size": len(missing)},
+                        "aggs": {"label": {"terms": {"field": LABEL_FIELDS[facet], "size": 1}}},
+                    }
+                },
+            )
+            learnt = {key: "" for key in missing}
+            for bucket in found["keys"]["buckets"]:
+                labels = bucket["label"]["buckets"]
+                learnt[bucket["key"]] = labels[0]["key"] if labels else ""
+            with self._lock:
+                known.update(learnt)
+        with self._lock:
+            return {key: known[key] for key in keys if known.get(key)}
+
+    def suggest(self, text: str) -> str | None:
+        """Did-you-mean from the unstemmed words of the bodies; candidates share the
+        word's first or second letter as their first."""
+        searcher = self.searcher
+
+        def closest(word: str, edits: int) -> str | None:
+            starts = dict.fromkeys(word[:2])
+            candidates = (
+                pair for start in starts for pair in searcher.terms_with_prefix("words", start)
+            )
+            return nearest(word, candidates, edits)
+
+        return suggest(text, lambda word: searcher.doc_freq("words", word) > 0, closest)
+
+    def thread(self, article_id: str) -> list[Document]:
+        query = Query.term_query(self.schema, "f_article", article_id)
+        count = self.searcher.search(query, 1, count=True).count
+        return list(self.hits(query, count, "position", 0, count))
+
+    def hits(
+        self, query: Query, count: int, sort: str, offset: int, limit: int
+    ) -> Iterator[Document]:
+        """Documents matching `query` (`count` of them) in `sort` order ("relevance",
+        "newest", "oldest" or a fast field, ascending)."""
+        limit = min(limit, max(count - offset, 0))
+        if not limit:
+            return iter(())
+        field, order = SORT_FIELDS.get(sort, (sort, tantivy.Order.Asc))
+        found = self.searcher.search(
+            query,
+            limit,
+            count=False,
+            offset=offset,
+            **({} if sort == "relevance" else {"order_by_field": field, "order": order}),
+        )
+        return stored(self.searcher, found.hits)
+
+    def snippets(self, query: Query, docs: list[Document]) -> list[str]:
+        """Each document's best passage with the query's words marked, escaped."""
+        generator = tantivy.SnippetGenerator.create(self.searcher, query, self.schema, "body")
+        generator.set_max_num_chars(SNIPPET_CHARS)
+        found = []
+        for doc in docs:
+            piece = generator.snippet_from_doc(tantivy.Document(body=doc.body))
+            spans = [(r.start, r.end) for r in piece.highlighted()]
+            if not spans:
+                found.append(plain_excerpt(doc.body))
+                continue
+            fragment = piece.fragment()
+            where = piece.fragment_range()
+            text = marked(fragment, char_spans(fragment, spans))
+            before = "… " if where.start > 0 else ""
+            after = " …" if where.end < len(doc.body.encode("utf-8").strip()) else ""
+            found.append(before + text + after)
+        return found
+
+
+class TantivyMatches:
+    """A selection: its counts, and the query that ranks and exports it."""
+
+    def __init__(
+        self,
+        snapshot: TantivySnapshot,
+        matched: Query,
+        passing: Query,
+        total: int,
+        counts: dict[str, dict[str, int]],
+        articles: int | None,
+    ) -> None:
+        self._snapshot = snapshot
+        self._matched = matched
+        self._passing = passing
+        self._articles = articles
+        self.total = total
+        self.counts = counts
+        self.complete = True  # every match is counted: tantivy has no partial answer
+
+    def article_count(self) -> int:
+        """Known from the facets, or estimated by tantivy (HyperLogLog, exact when
+        small): at a million documents the estimate costs more than the rest."""
+        if self._articles is None:
+            found = self._snapshot._counts(self._passing, {}, {}, {"articles": "cardinality"})
+            self._articles = found["articles"]
+        return self._articles
+
+    def ranked(
+        self, sort: str, offset: int, limit: int, deadline: float | None = None
+    ) -> tuple[list[tuple[Document, str]], bool]:
+        """A page; past `deadline` its snippets are plain excerpts and it is marked so."""
+        docs = list(self._snapshot.hits(self._passing, self.total, sort, offset, limit))
+        if deadline is not None and time.monotonic() > deadline:
+            return [(doc, plain_excerpt(doc.body)) for doc in docs], False
+        return list(zip(docs, self._snapshot.snippets(self._matched, docs), strict=True)), True
+
+    def documents(self, sort: str, limit: int) -> Iterator[Document]:
+        return self._snapshot.hits(self._passing, self.total, sort, 0, limit)
+
+    def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
+        if not article_ids or not self.total:
+            return {}
+        snapshot = self._snapshot
+        among = Query.term_set_query(snapshot.schema, "f_article", sorted(article_ids))
+        found = snapshot.searcher.aggregate(
+            all_of([self._passing, among]),
+            {"a": {"terms": {"field": "f_article", "size": len(article_ids)}}},
+        )
+        return {b["key"]: int(b["doc_count"]) for b in found["a"]["buckets"]}

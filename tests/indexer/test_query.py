@@ -1,0 +1,86 @@
+"""The engine-neutral query language: the tree the tantivy engine compiles, and did-you-mean."""
+
+import pytest
+
+from indexer.engine import QuerySyntaxError
+from indexer.query import (
+    Group,
+    Not,
+    Phrase,
+    Word,
+    edit_distance,
+    nearest,
+    parse,
+    pattern_regex,
+    suggest,
+)
+
+
+def test_parse_ands_words_and_binds_or_to_its_neighbours():
+    assert parse("putin election OR vote") == Group(
+        "and",
+        (Word(None, "putin"), Group("or", (Word(None, "election"), Word(None, "vote")))),
+    )
+
+
+def test_parse_reads_fields_phrases_quoted_values_and_exclusions():
+    tree = parse("""author:'Rex Minor' title:"russia pakistan" -india NOT china""")
+    assert tree.items == (
+        Phrase("author", "Rex Minor", exact=True),
+        Phrase("title", "russia pakistan"),
+        Not(Word(None, "india")),
+        Not(Word(None, "china")),
+    )
+
+
+def test_parse_applies_a_field_to_a_bracket():
+    assert parse("author:(ann OR bob)").items == (
+        Group("and", (Group("or", (Word("author", "ann"), Word("author", "bob"))),)),
+    )
+
+
+def test_parse_reads_wildcards_and_fuzzy_words():
+    assert parse("russ* putn~ putn~2").items == (
+        Word(None, "russ*", pattern=True),
+        Word(None, "putn", edits=1),
+        Word(None, "putn", edits=2),
+    )
+
+
+def test_parse_keeps_hyphens_and_apostrophes_inside_words():
+    assert parse("e-mail don't").items == (Word(None, "e-mail"), Word(None, "don't"))
+
+
+@pytest.mark.parametrize(
+    "query", ['"open', "(a", "a)", "p*", "foo:bar", "x~3", "(" * 40 + ")" * 40]
+)
+def test_parse_refuses_what_syntax_problem_names(query):
+    with pytest.raises(QuerySyntaxError):
+        parse(query)
+
+
+def test_pattern_regex_escapes_everything_but_the_wildcards():
+    assert pattern_regex("pu?in.*") == "pu.in\\..*"
+
+
+@pytest.mark.parametrize(
+    "a, b, distance",
+    [("putn", "putin", 1), ("presidentail", "presidential", 1), ("elektion", "election", 1),
+     ("abc", "xyz", 3)],
+)  # fmt: skip
+def test_edit_distance_counts_swaps_as_one_edit(a, b, distance):
+    assert edit_distance(a, b, 5) == distance
+
+
+def test_nearest_prefers_the_most_frequent_word_within_the_edits():
+    candidates = [("putin", 40), ("put", 3), ("pit", 90)]
+    assert nearest("putn", candidates, 1) == "putin"
+
+
+def test_suggest_replaces_unknown_words_and_leaves_syntax_alone():
+    known = {"putin", "pakistan"}
+    closest = {("putn", 1): "putin"}
+    suggestion = suggest(
+        "putn author:Umairpk", known.__contains__, lambda w, d: closest.get((w, d))
+    )
+    assert suggestion == "putin author:Umairpk"
