@@ -31,6 +31,7 @@ from whoosh.qparser import (
     MultifieldParser,
     PlusMinusPlugin,
 )
+from whoosh.reading import EmptyReader
 from whoosh.util.times import long_to_datetime
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
@@ -245,15 +246,25 @@ class WhooshReader:
     def __init__(self, generation: Path) -> None:
         if not index.exists_in(str(generation)):
             raise IndexMissing(f"No Whoosh index in {generation}.")
+        self._generation = generation
         self._lock = threading.Lock()
-        self._snapshot = WhooshSnapshot(index.open_dir(str(generation), readonly=True).searcher())
+        self._snapshot = WhooshSnapshot(self._open_searcher())
+
+    def _open_searcher(self):
+        return index.open_dir(str(self._generation), readonly=True).searcher()
 
     def snapshot(self) -> WhooshSnapshot:
         """The index as it is now: checking costs a read of the generation's table of
         contents, not a reopening of the index."""
         with self._lock:
-            if not self._snapshot.searcher.up_to_date():
-                self._snapshot = WhooshSnapshot(self._snapshot.searcher.refresh())
+            searcher = self._snapshot.searcher
+            if not searcher.up_to_date():
+                # An index with no documents yet has an empty reader, which never counts
+                # as up to date and cannot be refreshed: open it anew.
+                empty = isinstance(searcher.reader(), EmptyReader)
+                self._snapshot = WhooshSnapshot(
+                    self._open_searcher() if empty else searcher.refresh()
+                )
             return self._snapshot
 
 

@@ -15,8 +15,10 @@ from flask import request
 import webapp.exports
 import webapp.search
 from indexer.archive import open_engine
+from indexer.indexing import index_paths
 from indexer.search import SearchRequest, search
 from tests.webapp.known_archive import BUDGET_ID
+from webapp import create_app
 from webapp.cli import cli
 from webapp.state import SearchLinks, page_numbers
 
@@ -378,3 +380,12 @@ def test_search_page_says_when_results_are_partial(client, monkeypatch):
     monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
     page = client.get("/?q=putin").get_data(as_text=True)
     assert "ran out of time" in page
+
+
+def test_search_page_over_an_index_with_no_documents_answers(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    index_paths([empty], tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    assert [client.get("/api/search?q=x").status_code for _ in range(3)] == [200, 200, 200]
+    assert client.get("/api/search").get_json()["total"] == 0
