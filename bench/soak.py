@@ -11,6 +11,7 @@ report under "Load". Traffic goes to 127.0.0.1 only, and every loop is bounded.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from bench.measure import peak_mib, percentile
 from bench.queries import all_queries
 
 SECTION = "## Load: 16 readers"
+THREADS_PER_FILE = 500  # files stay far below the 50 MB a file may hold
 
 
 def hubbub(*args: str) -> list[str]:
@@ -63,15 +65,22 @@ def readers(port: int, urls: list[str], clients: int, seconds: float) -> dict:
 def soak(size: int, clients: int, seconds: float, work: Path) -> dict:
     articles = generate(size, SEED)
     authors = [n for n, _ in Counter(c.author for a in articles for c in a.comments).most_common()]
-    corpus = work / "archive" / "corpus.jsonl"
-    corpus.parent.mkdir(parents=True)
-    write_jsonl(articles, corpus)
+    archive = work / "archive"
+    archive.mkdir(parents=True)
+    for start in range(0, len(articles), THREADS_PER_FILE):
+        write_jsonl(articles[start : start + THREADS_PER_FILE], archive / f"{start:07d}.jsonl")
     del articles
     index_dir = work / "index"
     started = time.perf_counter()
-    subprocess.run(
-        hubbub("index", str(corpus.parent), "--quiet", "--index", str(index_dir)), check=True
+    built = subprocess.run(
+        hubbub("index", str(archive), "--json", "--quiet", "--index", str(index_dir)),
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    summary = json.loads(built.stdout)
+    if summary["skipped"] or summary["articles"] + summary["comments"] != size:
+        raise RuntimeError(f"the archive did not index whole: {summary['skipped'][:3]}")
     figures: dict = {"size": size, "clients": clients, "seconds": seconds}
     figures["index_s"] = time.perf_counter() - started
     urls = load.api_urls(all_queries(200, authors))
@@ -79,7 +88,7 @@ def soak(size: int, clients: int, seconds: float, work: Path) -> dict:
         load.wait_until_ready(port, urls[0], server)
         figures["steady"] = readers(port, urls, clients, seconds)
         rebuild = subprocess.Popen(
-            hubbub("index", str(corpus.parent), "--rebuild", "--quiet", "--index", str(index_dir))
+            hubbub("index", str(archive), "--rebuild", "--quiet", "--index", str(index_dir))
         )
         figures["during_reindex"] = readers(port, urls, clients, seconds)
         figures["reindex_finished_in_window"] = rebuild.poll() is not None
