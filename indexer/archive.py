@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from indexer.engine import Engine, IndexMissing, Snapshot, Store
+from indexer.engine import Engine, IndexMissing, IndexOutdated, Snapshot, Store
 from indexer.layout import IndexLayout
 from indexer.tantivy_engine import TantivyReader, TantivyStore
 from indexer.whoosh_engine import WhooshReader, WhooshStore
@@ -49,6 +49,8 @@ class LiveIndex:
         engine = check_engine(self._layout.read_manifest(generation).engine)
         try:
             return READERS[engine](generation)
+        except IndexOutdated:
+            raise
         except IndexMissing as error:
             raise IndexMissing(
                 f"No index in {self._layout.root}: build one with 'hubbub index'."

@@ -34,6 +34,10 @@ class IndexMissing(Exception):
     """No index has been built in the folder asked for."""
 
 
+class IndexOutdated(IndexMissing):
+    """The folder holds an index in a layout this version of Hubbub does not read."""
+
+
 class IndexLocked(Exception):
     """Another process is writing to the index."""
 
@@ -79,10 +83,16 @@ class Matches(Protocol):
         as an engine may have to count them apart."""
 
     def ranked(
-        self, sort: str, offset: int, limit: int, deadline: float | None = None
+        self,
+        sort: str,
+        offset: int,
+        limit: int,
+        deadline: float | None = None,
+        highlight: bool = True,
     ) -> tuple[list[tuple[Document, str]], bool]:
-        """One page in `sort` order, each with its HTML snippet, and whether the
-        ranking finished before `deadline` (a `time.monotonic()` value)."""
+        """One page in `sort` order, each with its HTML snippet (a plain excerpt
+        unless `highlight`), and whether the ranking finished before `deadline` (a
+        `time.monotonic()` value)."""
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
         """The selected documents in `sort` order, without snippets: for exports."""

@@ -89,8 +89,14 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    facets: tuple[str, ...] | None = None  # the facets to count; None: those a page shows
+    facet_size: int = FACET_LIMIT  # values kept per facet counted by frequency
+    highlight: bool = True  # False: plain excerpts, for callers that show no snippets
 
     def __post_init__(self) -> None:
+        for name in self.facets or ():
+            if name not in BY_NAME:
+                raise InvalidRequest(f"Unknown facet {name!r}: use one of {', '.join(BY_NAME)}.")
         if len(self.q) > MAX_QUERY_LENGTH:
             raise InvalidRequest(f"The query is too long: at most {MAX_QUERY_LENGTH} characters.")
         for kind in self.kinds:
@@ -105,6 +111,8 @@ class SearchRequest:
             raise InvalidRequest("The page number starts at 1.")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidRequest(f"The page size must be between 1 and {MAX_PER_PAGE}.")
+        if not 1 <= self.facet_size <= FACET_LIMIT:
+            raise InvalidRequest(f"The facet size must be between 1 and {FACET_LIMIT}.")
 
     def with_page(self, page: int) -> SearchRequest:
         return replace(self, page=page)
@@ -127,14 +135,22 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notice: str | None = None  # e.g. why the query was read as plain words
     suggestion: str | None = None  # did-you-mean, from the index's own words
-    article_counts: dict[str, int] = field(default_factory=dict)  # hits per article on the page
     partial: bool = False  # the time budget ran out: counts and hits are those found by then
     count_articles: Callable[[], int] = field(default=lambda: 0, repr=False, compare=False)
+    count_page_articles: Callable[[], dict[str, int]] = field(
+        default=dict, repr=False, compare=False
+    )
 
     @cached_property
     def article_count(self) -> int:
         """Articles the hits belong to: counted when first asked, as few pages show it."""
         return self.count_articles()
+
+    @cached_property
+    def article_counts(self) -> dict[str, int]:
+        """Selected documents per article of the page: only pages grouping hits by
+        article show them, so they are counted when first asked for."""
+        return self.count_page_articles()
 
     @property
     def page_count(self) -> int:
@@ -278,16 +294,20 @@ def shown_facets(
 def select(
     engine: Engine,
     request: SearchRequest,
-    facet_limit: int = FACET_LIMIT,
+    facet_limit: int | None = None,
     counted: Collection[str] = (),
 ) -> Selection:
     """Match the query, apply every filter and count the facets.
 
-    The month facet is counted once a year or month is chosen. A query the engine
+    Without a list of facets in the request, the month facet is counted once a year
+    or month is chosen. A query the engine
     cannot parse is searched as its plain words, and the selection's `notice` says why.
 
+    :param facet_limit: values kept per facet counted by frequency; the request's own
+        `facet_size` unless given.
     :param counted: more facets to count but not show ("date", "own_date"), all values.
     """
+    facet_limit = facet_limit or request.facet_size
     snapshot = engine.snapshot()
     deadline = time.monotonic() + QUERY_SECONDS
     q, bounds, unread = split_date_bounds(request.q)
@@ -299,7 +319,9 @@ def select(
     shown = {
         facet.name: facet_limit if facet.limit_by_count else ALL_VALUES
         for facet in FACETS
-        if facet.name != "month" or request.years or request.months
+        if facet.name in (request.facets or ())
+        or request.facets is None
+        and (facet.name != "month" or request.years or request.months)
     }
     wanted = shown | {name: ALL_VALUES for name in counted}
     try:
@@ -332,7 +354,7 @@ def run_search(engine: Engine, request: SearchRequest) -> SearchResult:
     offset = (request.page - 1) * request.per_page
     snapshot = selection.snapshot
     page, ranked_in_time = selection.matches.ranked(
-        request.sort, offset, request.per_page, selection.deadline
+        request.sort, offset, request.per_page, selection.deadline, request.highlight
     )
     partial = not (selection.matches.complete and ranked_in_time)
     suggestion = None
@@ -346,7 +368,7 @@ def run_search(engine: Engine, request: SearchRequest) -> SearchResult:
         notice=selection.notice,
         suggestion=suggestion,
         count_articles=selection.matches.article_count,
-        article_counts=article_counts(selection, {doc.article_id for doc, _ in page}),
+        count_page_articles=lambda: article_counts(selection, {doc.article_id for doc, _ in page}),
         partial=partial,
     )
 

@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import collectors, highlight, index, query, sorting
 from whoosh.analysis import Filter, IDTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter
 from whoosh.index import LockError
 from whoosh.qparser import (
     AndGroup,
@@ -537,19 +538,24 @@ class WhooshMatches:
         return set(self._docnums.tolist()) if self._filtered else None
 
     def ranked(
-        self, sort: str, offset: int, limit: int, deadline: float | None = None
+        self,
+        sort: str,
+        offset: int,
+        limit: int,
+        deadline: float | None = None,
+        highlight: bool = True,
     ) -> tuple[list[tuple[Document, str]], bool]:
         if not self.total:
             return [], True
         results, complete = self._snapshot.results(
             self._text, self._allow(), sort, offset + limit, deadline
         )
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         results.formatter = MarkFormatter()
         page = []
         for hit in results[offset : offset + limit]:
             doc = from_stored(hit.fields())
-            page.append((doc, snippet(hit) or plain_excerpt(doc.body)))
+            page.append((doc, (highlight and snippet(hit)) or plain_excerpt(doc.body)))
         return page, complete
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:

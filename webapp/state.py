@@ -35,7 +35,8 @@ SAME_CHOICE = {"author": fold_author, "signed": fold_author, "year": int}
 # Yes-or-no filters: a facet with one value, chosen by its argument set to 1.
 FLAG_ARGUMENTS = {"copies": "copied"}
 # Arguments that change how a page looks, not which documents it selects.
-DISPLAY_ARGS = ("page", "per_page", "group", "author_filter")
+DISPLAY_ARGS = ("page", "per_page", "group", "author_filter", "facet", "facet_size", "highlight")
+NO_FACETS = "none"  # facet=none: count no facet at all
 GROUPS = ("article",)
 # Page links either side of the current page before the list is cut with a gap.
 PAGE_WINDOW = 2
@@ -61,11 +62,23 @@ def flag(args: MultiDict[str, str], name: str) -> bool:
     return value == "1"
 
 
+def counted_facets(args: MultiDict[str, str]) -> tuple[str, ...] | None:
+    """The facets `facet=` names (repeated, or `none`); None when it is left out."""
+    names = filter_values(args, "facet")
+    if not names:
+        return None
+    return tuple(name for name in names if name != NO_FACETS)
+
+
 def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
     """The query string as a SearchRequest; a bad value raises InvalidRequest (a 400)."""
     options: dict = {
-        name: whole_number(name, args[name]) for name in ("page", "per_page") if args.get(name)
+        name: whole_number(name, args[name])
+        for name in ("page", "per_page", "facet_size")
+        if args.get(name)
     }
+    if args.get("highlight", "").strip():
+        options["highlight"] = whole_number("highlight", args["highlight"]) != 0
     if args.get("sort"):
         options["sort"] = args["sort"]
     for name in ("after", "before"):
@@ -80,6 +93,7 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         months=filter_values(args, "month"),
         signed=filter_values(args, "signed"),
         copied=flag(args, "copied"),
+        facets=counted_facets(args),
         **options,
     )
 
