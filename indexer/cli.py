@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from indexer.archive import ENGINES, open_engine
-from indexer.engine import IndexLocked, IndexMissing
+from indexer.engine import IndexLocked, IndexMissing, IndexOutdated
 from indexer.indexing import (
     LOCK_WAIT_SECONDS,
     EngineMismatch,
@@ -138,7 +138,7 @@ def index(
             command="hubbub index",
             engine=engine,
         )
-    except (IndexLocked, EngineMismatch) as error:
+    except (IndexLocked, IndexOutdated, EngineMismatch) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))

@@ -11,6 +11,7 @@ from indexer.query import (
     edit_distance,
     nearest,
     parse,
+    pattern_prefix,
     pattern_regex,
     suggest,
 )
@@ -84,3 +85,11 @@ def test_suggest_replaces_unknown_words_and_leaves_syntax_alone():
         "putn author:Umairpk", known.__contains__, lambda w, d: closest.get((w, d))
     )
     assert suggestion == "putin author:Umairpk"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "prefix"),
+    [("gov*", "gov"), ("gov*n", None), ("g?v*", None), ("gov**", None), ("*", None)],
+)
+def test_pattern_prefix_is_only_a_plain_prefix(pattern, prefix):
+    assert pattern_prefix(pattern) == prefix

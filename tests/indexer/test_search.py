@@ -261,6 +261,40 @@ def test_search_wildcard_with_a_long_prefix_matches(seed_engine):
     assert result.notice is None and result.total == 8
 
 
+def test_search_wildcard_prefix_finds_the_words_a_pattern_finds(seed_engine):
+    prefix = search(seed_engine, SearchRequest(q="pak*", per_page=100))
+    pattern = search(seed_engine, SearchRequest(q="pak*n", per_page=100))
+    assert prefix.total > pattern.total > 0
+    assert {h.document.id for h in pattern.hits} <= {h.document.id for h in prefix.hits}
+
+
+def test_search_without_facets_counts_the_same_total_and_page(seed_engine):
+    counted = search(seed_engine, SearchRequest(q="putin", facets=(), per_page=5))
+    every = search(seed_engine, SearchRequest(q="putin", per_page=5))
+    assert not any(counted.facets.values())
+    assert counted.total == every.total == 8
+    assert [h.document.id for h in counted.hits] == [h.document.id for h in every.hits]
+
+
+def test_search_without_facets_counts_past_the_last_page(seed_engine):
+    result = search(seed_engine, SearchRequest(q="putin", facets=(), page=9, per_page=5))
+    assert (result.total, result.hits) == (8, [])
+
+
+def test_search_counts_the_month_facet_when_named(seed_engine, seed_request):
+    result = search(seed_engine, seed_request(facets=("month",)))
+    assert [v.value for v in result.facets["month"]] == ["2012-03"]
+
+
+def test_search_article_facet_names_articles_by_id_and_title(seed_engine, seed_article_id):
+    [value] = [
+        v
+        for v in search(seed_engine, SearchRequest(q="putin")).facets["article"]
+        if v.value == seed_article_id
+    ]
+    assert (value.count, value.label) == (6, SEED_TITLE)
+
+
 def test_facet_values_lists_every_author_narrowed_by_name(seed_engine, seed_request):
     values, total = facet_values(seed_engine, seed_request(), "author", contains="PAK")
     assert [v.value for v in values] == ["pakistan", "pak1991"] and total == 2

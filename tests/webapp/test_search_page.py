@@ -138,6 +138,13 @@ def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, m
     [
         ("sort=bogus", "Unknown sort 'bogus': use one of relevance, newest, oldest."),
         ("before=soon", "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'soon'."),
+        (
+            "facet=colour",
+            "Unknown facet 'colour': use one of kind, author, article, year, month, signed,"
+            " copies.",
+        ),
+        ("facet_size=0", "The facet size must be between 1 and 100."),
+        ("highlight=yes", "'highlight' must be a whole number of up to 9 digits, not 'yes'."),
     ],
 )
 def test_api_search_bad_argument_is_a_400_json_error(client, query, error):
@@ -389,3 +396,25 @@ def test_search_page_over_an_index_with_no_documents_answers(tmp_path):
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
     assert [client.get("/api/search?q=x").status_code for _ in range(3)] == [200, 200, 200]
     assert client.get("/api/search").get_json()["total"] == 0
+
+
+def test_api_search_counts_only_the_facets_named(client):
+    facets = client.get("/api/search?q=putin&facet=author&facet=year").get_json()["facets"]
+    assert [name for name, values in facets.items() if values] == ["author", "year"]
+
+
+def test_api_search_facet_none_counts_no_facet_but_keeps_total_and_hits(client):
+    counted = client.get("/api/search?q=putin&facet=none").get_json()
+    every = client.get("/api/search?q=putin").get_json()
+    assert not any(counted["facets"].values())
+    assert (counted["total"], counted["hits"]) == (every["total"], every["hits"])
+
+
+def test_api_search_facet_size_cuts_each_facet(client):
+    facets = client.get("/api/search?facet=author&facet_size=3").get_json()["facets"]
+    assert len(facets["author"]) == 3
+
+
+def test_api_search_highlight_0_gives_unmarked_snippets(client):
+    hits = client.get("/api/search?q=putin&highlight=0").get_json()["hits"]
+    assert hits and not any("<mark>" in hit["snippet"] for hit in hits)
