@@ -135,7 +135,7 @@ def load_test(
     log: Path,
     clients: int = 8,
     duration: float = 15.0,
-    limit: int = 5_000,
+    limit: int = 100_000,
 ) -> dict:
     """Requests/s, latencies and the server's peak memory under `clients` readers."""
     with served(index_dir, log) as (server, port):
