@@ -296,6 +296,7 @@ def select(
     request: SearchRequest,
     facet_limit: int | None = None,
     counted: Collection[str] = (),
+    snapshot: Snapshot | None = None,
 ) -> Selection:
     """Match the query, apply every filter and count the facets.
 
@@ -306,9 +307,10 @@ def select(
     :param facet_limit: values kept per facet counted by frequency; the request's own
         `facet_size` unless given.
     :param counted: more facets to count but not show ("date", "own_date"), all values.
+    :param snapshot: the engine's snapshot to select from, if the caller holds one.
     """
     facet_limit = facet_limit or request.facet_size
-    snapshot = engine.snapshot()
+    snapshot = snapshot or engine.snapshot()
     deadline = time.monotonic() + QUERY_SECONDS
     q, bounds, unread = split_date_bounds(request.q)
     notices = []
@@ -346,11 +348,13 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
     has not changed.
     """
     snapshot = engine.snapshot()
-    return RECENT.get(snapshot, ("search", request), lambda: run_search(engine, request))
+    return RECENT.get(snapshot, ("search", request), lambda: run_search(engine, request, snapshot))
 
 
-def run_search(engine: Engine, request: SearchRequest) -> SearchResult:
-    selection = select(engine, request)
+def run_search(
+    engine: Engine, request: SearchRequest, snapshot: Snapshot | None = None
+) -> SearchResult:
+    selection = select(engine, request, snapshot=snapshot)
     offset = (request.page - 1) * request.per_page
     snapshot = selection.snapshot
     page, ranked_in_time = selection.matches.ranked(

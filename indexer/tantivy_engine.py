@@ -344,6 +344,8 @@ def day_range(schema: tantivy.Schema, after: date | None, before: date | None) -
 
 def char_spans(text: str, byte_ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Byte offsets into `text`'s UTF-8 as character offsets."""
+    if text.isascii():
+        return list(byte_ranges)
     data = text.encode("utf-8")
 
     def chars(offset: int) -> int:
