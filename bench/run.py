@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from bench import load, measure, report
-from bench.engines import BASELINE, ENGINES
+from bench.engines import ENGINES
 from bench.generate import SEED, document_count, generate
 from bench.queries import all_queries
 
@@ -91,7 +91,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sizes",
         default="10000,100000",
-        help="documents per archive, comma-separated (1000000 takes hours)",
+        help="documents per archive, comma-separated (1000000 takes hours with Whoosh;"
+        " with --engines hubbub-tantivy,tantivy about 15 minutes)",
     )
     parser.add_argument("--queries", type=int, default=40, help="queries per kind")
     parser.add_argument(
@@ -124,8 +125,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = [name for name in args.engines if name not in ENGINES]
     if unknown:
         parser.error(f"unknown engine {', '.join(unknown)}: use {', '.join(ENGINES)}")
-    if BASELINE not in args.engines:
-        parser.error(f"the baseline {BASELINE!r} must be among the engines: ratios need it")
     return args
 
 
