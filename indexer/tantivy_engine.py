@@ -16,10 +16,11 @@ import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, replace
+from dataclasses import fields, replace
 from datetime import date, datetime
 from datetime import time as day_time
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import tantivy
@@ -98,10 +99,13 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
+DOCUMENT_FIELDS = attrgetter(*(field.name for field in fields(Document)))
+
+
 def encode(doc: Document) -> bytes:
     """The document's fields in order, pickled: three times quicker to read back than
     JSON, and the index is only ever read by the Hubbub that wrote it."""
-    return pickle.dumps(astuple(doc), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(DOCUMENT_FIELDS(doc), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def decode(data: bytes) -> Document:
