@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import collectors, highlight, index, query, sorting
-from whoosh.analysis import Filter, IDTokenizer, StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.analysis import Filter, IDTokenizer
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, Schema
 from whoosh.highlight import ContextFragmenter
 from whoosh.index import LockError
 from whoosh.qparser import (
@@ -44,14 +44,19 @@ from indexer.engine import (
     cache_entries,
 )
 from indexer.facets import COPIED, facet_keys
-from indexer.query import SEARCH_FIELDS, suggest, syntax_problem
+from indexer.query import SEARCH_FIELDS, nearest, suggest, syntax_problem
 from indexer.snippets import SNIPPET_CHARS, plain_excerpt
+from indexer.whoosh_analysis import StemmedText, term, unseen_words
 
 SPELLING_FIELD = "spell_body"
 WRITE_LOCK_TIMEOUT = 5.0
 DEADLINE_CHECK_EVERY = 4096
 PARALLEL_BATCH = 5_000  # documents in one commit from which two processes write
 WRITER_PROCS = 2
+# Postings each writing process keeps in memory (by Whoosh's estimate) before it sorts
+# them in runs on disk: once one run spills, every posting goes through the disk, and
+# a batch is written some 40% slower. 1 GiB holds about 90,000 comments per process.
+WRITER_POOL_MB = 1024
 CACHED_MATCHES = cache_entries(16)  # recent queries whose matching documents are kept
 CACHED_FILTERS = 64
 
@@ -65,33 +70,53 @@ class AuthorFoldFilter(Filter):
             yield token
 
 
+class KeyColumn(ID):
+    """A key kept only as a column, for facets and sorting: never searched, so no postings."""
+
+    indexed = False
+
+
+class DateColumn(DATETIME):
+    """A date kept only as a column (and stored if asked): never searched, so no postings."""
+
+    indexed = False
+
+
+class NumberColumn(NUMERIC):
+    """A number kept only as a column (and stored if asked): never searched, so no postings."""
+
+    indexed = False
+
+
 def build_schema() -> Schema:
-    stemmed = StemmingAnalyzer()
+    """The fields of a new index. Only what a query or a deletion looks up by term is
+    indexed; facets and sorting read columns, which cost far less to write."""
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True, sortable=True),
         article_id=ID(stored=True, sortable=True),
         article_title=STORED(),
-        title=TEXT(analyzer=stemmed, field_boost=2.0, spelling=True),
+        title=StemmedText(field_boost=2.0),
         author=ID(stored=True, analyzer=IDTokenizer() | AuthorFoldFilter()),
-        author_key=ID(sortable=True),
-        author_name=ID(sortable=True),
-        date=DATETIME(stored=True, sortable=True),
-        article_date=DATETIME(stored=True),
-        sort_date=DATETIME(sortable=True),
-        year=NUMERIC(sortable=True),
-        position=NUMERIC(stored=True, sortable=True),
-        caption=TEXT(analyzer=stemmed, stored=True, spelling=True),
-        body=TEXT(analyzer=stemmed, stored=True, spelling=True),
+        author_key=KeyColumn(sortable=True),
+        author_name=KeyColumn(sortable=True),
+        date=DateColumn(stored=True, sortable=True),
+        article_date=STORED(),
+        sort_date=DateColumn(sortable=True),
+        year=NUMERIC(shift_step=0),  # one term per year: `year:` is a term or a short range
+        position=NumberColumn(stored=True, sortable=True),
+        caption=StemmedText(stored=True),
+        body=StemmedText(stored=True),
         url=STORED(),
         source=ID(stored=True),
         parent=STORED(),
         thread_length=STORED(),
         signed=STORED(),
-        signed_key=ID(sortable=True),
-        signed_name=ID(sortable=True),
+        signed_key=KeyColumn(sortable=True),
+        signed_name=KeyColumn(sortable=True),
         quotes=STORED(),
         copies=ID(stored=True, sortable=True),
+        spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
     )
 
 
@@ -119,7 +144,14 @@ def snippet(hit) -> str:
         return ""
 
 
-def to_fields(doc: Document) -> dict:
+def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
+    """The document as Whoosh fields.
+
+    Did-you-mean needs each word of the bodies in one live document, not in all:
+    with `spelled`, the words already given to another document of the same source
+    are left out (a source's documents are replaced and removed together) and the
+    new ones added to it.
+    """
     keys = facet_keys(doc)
     fields = {
         "id": doc.id,
@@ -141,6 +173,7 @@ def to_fields(doc: Document) -> dict:
         "signed_name": doc.signed[0] if doc.signed else "",
         "quotes": list(doc.quotes),
         "copies": doc.copy_group,
+        SPELLING_FIELD: unseen_words(doc.body, set() if spelled is None else spelled),
     }
     if doc.kind == ARTICLE:
         fields["title"] = doc.article_title
@@ -186,9 +219,12 @@ class WhooshStore:
 
     def _writer(self, documents: int = 0):
         """A writer; for a large batch, one writing with two processes into segments
-        of their own (about 1.9 times the documents per second of one)."""
+        of their own (about 1.9 times the documents per second of one), each sorting
+        its postings in memory."""
         options = (
-            {"procs": WRITER_PROCS, "multisegment": True} if documents >= PARALLEL_BATCH else {}
+            {"procs": WRITER_PROCS, "multisegment": True, "limitmb": WRITER_POOL_MB}
+            if documents >= PARALLEL_BATCH
+            else {}
         )
         try:
             return self._ix.writer(timeout=WRITE_LOCK_TIMEOUT, **options)
@@ -206,8 +242,9 @@ class WhooshStore:
                 writer.delete_by_term("source", source)
             for source, docs in documents.items():
                 writer.delete_by_term("source", source)
+                spelled: set[str] = set()
                 for doc in docs:
-                    writer.add_document(**to_fields(doc))
+                    writer.add_document(**to_fields(doc, spelled))
         except BaseException:
             writer.cancel()
             raise
@@ -359,14 +396,27 @@ class WhooshSnapshot:
         return parsed
 
     def suggest(self, text: str) -> str | None:
-        """Did-you-mean from the unstemmed words of the bodies."""
-        reader = self.searcher.reader()
+        """Did-you-mean from the unstemmed words of the bodies: of the words close
+        enough, the one whose search finds the most bodies.
+
+        A word counts while a live document holds it: the lexicon keeps the words of
+        deleted documents until their segment is merged.
+        """
+        searcher = self.searcher
+        reader = searcher.reader()
+
+        def known(word: str) -> bool:
+            return searcher.document_number(**{SPELLING_FIELD: word}) is not None
 
         def closest(word: str, edits: int) -> str | None:
-            found = self.searcher.suggest("body", word, limit=1, maxdist=edits)
-            return found[0] if found else None
+            candidates = (
+                (found, reader.doc_frequency("body", term(found)))
+                for found in reader.terms_within(SPELLING_FIELD, word, edits)
+                if known(found)
+            )
+            return nearest(word, candidates, edits)
 
-        return suggest(text, lambda word: (SPELLING_FIELD, word) in reader, closest)
+        return suggest(text, known, closest)
 
     def columns(self) -> Columns:
         """Read once per snapshot: every facet count after that is arithmetic."""

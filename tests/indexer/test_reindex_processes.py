@@ -22,7 +22,7 @@ from indexer.search import SearchRequest, search
 pytestmark = pytest.mark.engines()
 
 HUBBUB = str(Path(sys.executable).with_name("hubbub"))
-ARCHIVE_FILES = 600
+ARCHIVE_FILES = 3_000  # enough that an indexer is still running a second or two after it starts
 
 
 def write_archive(folder: Path, files: int, word: str = "harbour") -> Path:
@@ -71,13 +71,8 @@ def seeded(seed_path: Path, index_dir: Path) -> Path:
     return index_dir
 
 
-def archive_files(engine_name: str) -> int:
-    """Enough files that an indexer is still running a second or two after it starts."""
-    return ARCHIVE_FILES * (5 if engine_name == "tantivy" else 1)
-
-
-def test_second_indexer_waits_then_fails_naming_the_holder(seeded, tmp_path, engine_name):
-    archive = write_archive(tmp_path / "archive", archive_files(engine_name))
+def test_second_indexer_waits_then_fails_naming_the_holder(seeded, tmp_path):
+    archive = write_archive(tmp_path / "archive", ARCHIVE_FILES)
     first = start_indexer(seeded, str(archive))
     wait_for_lock_holder(seeded, first)
     second = subprocess.run(
@@ -92,10 +87,8 @@ def test_second_indexer_waits_then_fails_naming_the_holder(seeded, tmp_path, eng
     assert first.returncode == 0
 
 
-def test_killed_indexer_leaves_the_previous_index_and_the_next_run_completes(
-    seeded, tmp_path, engine_name
-):
-    files = archive_files(engine_name)
+def test_killed_indexer_leaves_the_previous_index_and_the_next_run_completes(seeded, tmp_path):
+    files = ARCHIVE_FILES
     archive = write_archive(tmp_path / "archive", files)
     before = total(seeded)
     indexer = start_indexer(seeded, str(archive))
