@@ -45,13 +45,14 @@ test: $(VENV)/.installed browser lint
 clean:
 	rm -rf $(VENV) instance test-artifacts
 
-# Benchmark (bench/, docs/benchmarks.md): Hubbub against plain Whoosh, SQLite FTS5 and
-# tantivy on generated archives of 10k and 100k documents, then 16 readers for 60 s against
-# `hubbub serve` on 100k documents, before and during a rebuild; about 30 minutes on 2 cores.
-# BENCH_ARGS adds options, e.g. BENCH_ARGS='--sizes 1000000'.
+# Benchmark (bench/, docs/benchmarks.md): Hubbub on Whoosh and on tantivy against plain
+# Whoosh, SQLite FTS5 and raw tantivy on generated archives of 10k and 100k documents,
+# `/api/search` under 8 clients, then 16 readers for 60 s against `hubbub serve` on 100k
+# documents, before and during a rebuild. BENCH_ARGS adds options to the first part.
+# `make bench-million`: the tantivy engine against raw tantivy at 1,000,000 documents.
 BENCH_ARGS ?=
 
-.PHONY: bench
+.PHONY: bench bench-million
 
 $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
@@ -60,3 +61,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --out docs/benchmarks.md --plot docs/benchmarks-latency.png $(BENCH_ARGS)
 	$(BIN)/python -m bench.soak --size 100000 --clients 16 --seconds 60 --out docs/benchmarks.md
+
+bench-million: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.run --sizes 1000000 --engines hubbub-tantivy,tantivy --api-seconds 0 \
+	  --out docs/benchmarks-million.md --plot docs/benchmarks-million.png

@@ -332,9 +332,13 @@ def render(results: dict, plot: str | None) -> str:
         results["command"],
         "```",
         "",
-        "Ratios (×N) are against plain Whoosh in the same run and read *times better*: "
-        "above 1 is faster, smaller or leaner than plain Whoosh, below 1 worse. "
-        f"Each query kind ran {results['queries']} queries unless `n=` says fewer "
+        (
+            "Ratios (×N) are against plain Whoosh in the same run and read *times better*: "
+            "above 1 is faster, smaller or leaner than plain Whoosh, below 1 worse. "
+            if any(BASELINE in size["engines"] for size in results["sizes"].values())
+            else "Plain Whoosh was not in this run, so there are no ratios. "
+        )
+        + f"Each query kind ran {results['queries']} queries unless `n=` says fewer "
         f"(time cap {results['cap']:.0f} s per kind and engine).",
         "",
     ]
