@@ -90,9 +90,9 @@ class Matches(Protocol):
         deadline: float | None = None,
         highlight: bool = True,
     ) -> tuple[list[tuple[Document, str]], bool]:
-        """One page in `sort` order, each with its HTML snippet (a plain excerpt
-        unless `highlight`), and whether the ranking finished before `deadline` (a
-        `time.monotonic()` value)."""
+        """One page in `sort` order, each with its passages marked as HTML ('' unless
+        `highlight`, or when nothing could be marked), and whether the ranking finished
+        before `deadline` (a `time.monotonic()` value)."""
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
         """The selected documents in `sort` order, without snippets: for exports."""

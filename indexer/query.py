@@ -39,6 +39,7 @@ TOKEN = re.compile(
     re.VERBOSE,
 )
 FUZZY = re.compile(r"^(?P<text>.*?)~(?P<edits>\d*)$")
+BRACKET = re.compile(r"[()]")
 BOOST = re.compile(r"\^[\d.]*$")
 
 
@@ -47,8 +48,8 @@ def syntax_problem(text: str) -> str | None:
     if text.count('"') % 2:
         return "a quotation mark is not closed"
     depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
+    for char in BRACKET.findall(text):
+        depth += 1 if char == "(" else -1
         if depth < 0:
             return "a ')' has no '(' before it"
         if depth > MAX_DEPTH:

@@ -31,6 +31,7 @@ from indexer.engine import (
     cache_entries,
 )
 from indexer.facets import ALL_VALUES, BY_NAME, FACET_LIMIT, FACETS, FacetValue
+from indexer.snippets import plain_excerpt
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -121,7 +122,13 @@ class SearchRequest:
 @dataclass(frozen=True)
 class Hit:
     document: Document
-    snippet: str  # HTML: the text escaped, matches in <mark>
+    marked: str = ""  # the engine's passages, escaped, matches in <mark>; "" for none
+
+    @cached_property
+    def snippet(self) -> str:
+        """HTML: the marked passages, or the start of the text when none were marked
+        (made only when shown: many callers read the documents alone)."""
+        return self.marked or plain_excerpt(self.document.body)
 
     def to_json(self) -> dict:
         return {**self.document.to_json(), "snippet": self.snippet}
@@ -367,7 +374,7 @@ def run_search(
     return SearchResult(
         request=request,
         total=selection.total,
-        hits=[Hit(document=doc, snippet=snippet) for doc, snippet in page],
+        hits=[Hit(document=doc, marked=marked) for doc, marked in page],
         facets=selection.facets,
         notice=selection.notice,
         suggestion=suggestion,

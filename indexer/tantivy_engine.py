@@ -42,7 +42,7 @@ from indexer.query import (
     pattern_regex,
     suggest,
 )
-from indexer.snippets import SNIPPET_CHARS, marked, plain_excerpt
+from indexer.snippets import SNIPPET_CHARS, marked
 
 WRITER_HEAP = 256_000_000
 WRITER_THREADS = 2
@@ -633,7 +633,8 @@ class TantivySnapshot:
         )
 
     def snippets(self, query: Query, docs: list[Document]) -> list[str]:
-        """Each document's best passage with the query's words marked, escaped."""
+        """Each document's best passage with the query's words marked, escaped; '' where
+        none of them is in the body."""
         generator = tantivy.SnippetGenerator.create(self.searcher, query, self.schema, "body")
         generator.set_max_num_chars(SNIPPET_CHARS)
         found = []
@@ -641,7 +642,7 @@ class TantivySnapshot:
             piece = generator.snippet_from_doc(tantivy.Document(body=doc.body))
             spans = [(r.start, r.end) for r in piece.highlighted()]
             if not spans:
-                found.append(plain_excerpt(doc.body))
+                found.append("")
                 continue
             fragment = piece.fragment()
             where = piece.fragment_range()
@@ -695,7 +696,7 @@ class TantivyMatches:
         deadline: float | None = None,
         highlight: bool = True,
     ) -> tuple[list[tuple[Document, str]], bool]:
-        """A page; past `deadline` its snippets are plain excerpts and it is marked so.
+        """A page; past `deadline` nothing is marked, and the page says it is partial.
         Without facets the total is not known yet, and the page's search counts it."""
         snapshot = self._snapshot
         if self._total is None:
@@ -706,7 +707,7 @@ class TantivyMatches:
             docs = list(snapshot.hits(self._passing, self._total, sort, offset, limit))
         in_time = deadline is None or time.monotonic() <= deadline
         if not (highlight and in_time):
-            return [(doc, plain_excerpt(doc.body)) for doc in docs], in_time
+            return [(doc, "") for doc in docs], in_time
         return list(zip(docs, snapshot.snippets(self._matched, docs), strict=True)), True
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:

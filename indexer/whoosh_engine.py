@@ -45,7 +45,7 @@ from indexer.engine import (
 )
 from indexer.facets import COPIED, facet_keys
 from indexer.query import SEARCH_FIELDS, nearest, suggest, syntax_problem
-from indexer.snippets import SNIPPET_CHARS, plain_excerpt
+from indexer.snippets import SNIPPET_CHARS
 from indexer.whoosh_analysis import StemmedText, term, unseen_words
 
 SPELLING_FIELD = "spell_body"
@@ -605,7 +605,7 @@ class WhooshMatches:
         page = []
         for hit in results[offset : offset + limit]:
             doc = from_stored(hit.fields())
-            page.append((doc, (highlight and snippet(hit)) or plain_excerpt(doc.body)))
+            page.append((doc, snippet(hit) if highlight else ""))
         return page, complete
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
