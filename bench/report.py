@@ -367,7 +367,15 @@ def render(results: dict, plot: str | None) -> str:
             api_table(results["sizes"], names),
             "",
         ]
-    parts += ["## The targets", "", targets_table(results["sizes"]), ""]
+    parts += [
+        "## The targets",
+        "",
+        targets_table(results["sizes"]),
+        "",
+        "How each engine is made fast, and the profile behind any target missed:"
+        " [performance.md](performance.md).",
+        "",
+    ]
     if plot:
         parts += ["## p95 latency against corpus size", "", f"![p95 latency]({plot})", ""]
     parts += [NOTES]
