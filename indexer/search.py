@@ -30,7 +30,7 @@ from indexer.engine import (
     Snapshot,
     cache_entries,
 )
-from indexer.facets import ALL_VALUES, BY_NAME, FACET_LIMIT, FACETS, FacetValue
+from indexer.facets import ALL_VALUES, BY_NAME, FACET_LIMIT, FACETS, Facet, FacetValue
 from indexer.snippets import plain_excerpt
 
 SORTS = ("relevance", "newest", "oldest")
@@ -298,6 +298,13 @@ def shown_facets(
     return found
 
 
+def counted_facets(request: SearchRequest) -> list[Facet]:
+    """The facets a request counts: those it names, or those a search page shows."""
+    if request.facets is not None:
+        return [facet for facet in FACETS if facet.name in request.facets]
+    return [facet for facet in FACETS if facet.name != "month" or request.years or request.months]
+
+
 def select(
     engine: Engine,
     request: SearchRequest,
@@ -307,8 +314,8 @@ def select(
 ) -> Selection:
     """Match the query, apply every filter and count the facets.
 
-    Without a list of facets in the request, the month facet is counted once a year
-    or month is chosen. A query the engine
+    The facets counted are those the request names; without a list, every facet but
+    the month, which is counted once a year or month is chosen. A query the engine
     cannot parse is searched as its plain words, and the selection's `notice` says why.
 
     :param facet_limit: values kept per facet counted by frequency; the request's own
@@ -327,10 +334,7 @@ def select(
     filters = filters_of(request, bounds)
     shown = {
         facet.name: facet_limit if facet.limit_by_count else ALL_VALUES
-        for facet in FACETS
-        if facet.name in (request.facets or ())
-        or request.facets is None
-        and (facet.name != "month" or request.years or request.months)
+        for facet in counted_facets(request)
     }
     wanted = shown | {name: ALL_VALUES for name in counted}
     try:
