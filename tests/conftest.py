@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from indexer import archive
 from indexer.archive import ENGINES, open_engine
@@ -72,6 +73,21 @@ def index_dir(tmp_path: Path, engine_name: str, monkeypatch: pytest.MonkeyPatch)
     """An empty folder for a test that writes its own index, in the test's engine."""
     monkeypatch.setattr(archive, "DEFAULT_ENGINE", engine_name)
     return tmp_path / "index"
+
+
+def schema_of_another_version() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body")
+    return builder.build()
+
+
+@pytest.fixture
+def outdated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A tantivy index of the seed whose fields are not the ones this version builds."""
+    index_dir = tmp_path / "outdated-index"
+    index_paths([SEED], index_dir, engine="tantivy")
+    monkeypatch.setattr("indexer.tantivy_engine.build_schema", schema_of_another_version)
+    return index_dir
 
 
 @pytest.fixture(scope="session")

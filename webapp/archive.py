@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, abort, current_app
 
 from indexer.archive import open_engine
-from indexer.engine import Engine, IndexMissing
+from indexer.engine import Engine, IndexMissing, IndexOutdated
 
 EXTENSION = "hubbub.archive"
 
@@ -25,6 +25,7 @@ class SharedEngine:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self.engine: Engine | None = None
+        self.outdated = False  # the folder holds an index this version cannot read
         self.lock = threading.Lock()
 
     def get(self) -> Engine | None:
@@ -33,8 +34,10 @@ class SharedEngine:
                 if self.engine is None:
                     try:
                         self.engine = open_engine(self.index_dir)
-                    except IndexMissing:
-                        return None  # asked again next time: the index may be built meanwhile
+                    except IndexMissing as error:
+                        # Asked again next time: the index may be built meanwhile.
+                        self.outdated = isinstance(error, IndexOutdated)
+                        return None
         return self.engine
 
 
@@ -47,10 +50,17 @@ def get_engine() -> Engine | None:
     return current_app.extensions[EXTENSION].get()
 
 
+def index_outdated() -> bool:
+    """Whether the index folder holds an index built by an earlier, unreadable version."""
+    return current_app.extensions[EXTENSION].outdated
+
+
 def build_command() -> str:
-    """The command that builds this site's index: what the empty states tell the reader."""
-    index_dir = current_app.extensions[EXTENSION].index_dir
-    return f"hubbub index --index {shlex.quote(str(index_dir))} corpus/"
+    """The command that builds this site's index, or rebuilds an outdated one: what the
+    empty states tell the reader."""
+    shared = current_app.extensions[EXTENSION]
+    rebuild = " --rebuild" if shared.outdated else ""
+    return f"hubbub index{rebuild} --index {shlex.quote(str(shared.index_dir))} corpus/"
 
 
 def require_engine() -> Engine:
@@ -60,5 +70,6 @@ def require_engine() -> Engine:
     """
     engine = get_engine()
     if engine is None:
-        abort(503, f"There is no index yet. Build it with: {build_command()}")
+        state = "The index needs rebuilding" if index_outdated() else "There is no index yet"
+        abort(503, f"{state}. Build it with: {build_command()}")
     return engine

@@ -9,7 +9,7 @@ import waitress
 
 from indexer.cli import cli, index_option
 from webapp import create_app
-from webapp.archive import build_command, get_engine
+from webapp.archive import build_command, get_engine, index_outdated
 
 __all__ = ["cli"]
 
@@ -28,6 +28,7 @@ def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
     with app.app_context():
         # Open the index now so the first reader does not wait for it.
         if get_engine() is None:
-            click.echo(f"No index yet; the site says so until you run: {build_command()}")
+            state = "The index needs rebuilding" if index_outdated() else "No index yet"
+            click.echo(f"{state}; the site says so until you run: {build_command()}")
     click.echo(f"Serving Hubbub on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads)

@@ -12,7 +12,7 @@ from indexer.engine import Engine
 from indexer.facets import FACET_LIMIT, FacetValue
 from indexer.search import SORTS, Hit, SearchRequest, SearchResult, facet_values, search
 from webapp import exports
-from webapp.archive import build_command, get_engine, require_engine
+from webapp.archive import build_command, get_engine, index_outdated, require_engine
 from webapp.state import SearchLinks, chosen_filters, grouping, page_numbers, request_from_args
 
 bp = Blueprint("search", __name__)
@@ -116,7 +116,10 @@ def index() -> ResponseReturnValue:
     engine = get_engine()
     if engine is None:
         return render_template(
-            "search/no_index.html", query=search_request.q, command=build_command()
+            "search/no_index.html",
+            query=search_request.q,
+            command=build_command(),
+            outdated=index_outdated(),
         )
     result = search(engine, search_request)
     links = SearchLinks(request.args)

@@ -1,9 +1,7 @@
 """What only the tantivy engine does: its own index layout and facet numbers."""
 
-from pathlib import Path
 
 import pytest
-import tantivy
 from click.testing import CliRunner
 
 from indexer.archive import open_engine
@@ -13,21 +11,6 @@ from indexer.indexing import index_paths
 from indexer.tantivy_engine import build_schema, key_number
 
 NUMBER_OF_ARTICLE_0001 = 5569212556556757321
-
-
-def schema_of_another_version() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("body")
-    return builder.build()
-
-
-@pytest.fixture
-def outdated_index(tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An index whose fields are not the ones this version builds."""
-    index_dir = tmp_path / "index"
-    index_paths([seed_path], index_dir, engine="tantivy")
-    monkeypatch.setattr("indexer.tantivy_engine.build_schema", schema_of_another_version)
-    return index_dir
 
 
 def test_index_of_another_version_is_refused_with_the_command_that_rebuilds_it(outdated_index):

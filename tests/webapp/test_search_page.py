@@ -161,6 +161,22 @@ def test_search_without_index_shows_the_command_that_builds_it(no_index_app):
     assert no_index_app.config["INDEX_DIR"] in command
 
 
+def test_search_with_an_outdated_index_shows_the_command_that_rebuilds_it(outdated_index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(outdated_index)})
+    page = html(app.test_client().get("/?q=Putin"))
+    assert page.select_one("h1").get_text() == "The index needs rebuilding"
+    assert page.select_one("pre code").get_text().startswith("hubbub index --rebuild --index ")
+
+
+def test_api_search_with_an_outdated_index_is_a_503_saying_to_rebuild(outdated_index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(outdated_index)})
+    response = app.test_client().get("/api/search?q=Putin")
+    assert response.status_code == 503
+    assert response.get_json()["error"].startswith(
+        "The index needs rebuilding. Build it with: hubbub index --rebuild --index "
+    )
+
+
 def test_api_search_without_index_is_a_503_json_error(no_index_app):
     response = no_index_app.test_client().get("/api/search?q=Putin")
     assert response.status_code == 503

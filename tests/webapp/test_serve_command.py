@@ -29,5 +29,14 @@ def test_serve_without_index_says_how_to_build_it(monkeypatch, tmp_path):
     assert "hubbub index --index" in result.output
 
 
+def test_serve_with_an_outdated_index_says_to_rebuild_it(monkeypatch, outdated_index):
+    monkeypatch.setattr(webapp.cli.waitress, "serve", lambda app, **options: None)
+    result = CliRunner().invoke(cli, ["serve", "--index", str(outdated_index)])
+    assert result.exit_code == 0, result.output
+    assert "The index needs rebuilding; the site says so until you run: hubbub index --rebuild" in (
+        result.output
+    )
+
+
 def test_cli_keeps_the_indexer_commands():
     assert {"index", "search", "serve"} <= set(cli.commands)
