@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
+import unicodedata
+import zlib
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from indexer import copies
 from indexer.copies import copy_groups
 from indexer.readers.text import read_text
 
@@ -125,3 +130,59 @@ def test_copy_groups_precision_and_recall_on_labelled_fixture():
           f"recall {recall:.3f} ({correct}/{len(expected)})")
     assert precision >= 0.95
     assert recall >= 0.85
+
+
+def reference_shingles(body: str) -> list[int]:
+    """The shingles spelled out one body at a time, as the module defines them."""
+    text = unicodedata.normalize("NFKC", body[: copies.MAX_BODY_CHARS]).casefold()
+    words = re.findall(r"\w+", text)
+    if len(words) < copies.MIN_WORDS:
+        return []
+    adjacent = zip(words, words[1:], strict=False)
+    return sorted({zlib.crc32(f"{first} {second}".encode()) for first, second in adjacent})
+
+
+def reference_band_keys(shingles: list[int], rows: int) -> list[int]:
+    """hash(tuple(band)) of a one-permutation MinHash densified by rotation."""
+    bins, empty = copies.BINS, 1 << 64
+    least = [empty] * bins
+    for shingle in shingles:
+        mixed = (shingle * 0x9E3779B97F4A7C15) % (1 << 64)
+        slot, value = divmod(mixed, 1 << 58)
+        least[slot] = min(least[slot], value)
+    signature = []
+    for index in range(bins):
+        distance = next(d for d in range(bins) if least[(index + d) % bins] != empty)
+        signature.append(least[(index + distance) % bins] + distance * empty)
+    bands = range(0, bins - rows + 1, rows)
+    return [hash(tuple(signature[start : start + rows])) for start in bands]
+
+
+def test_batched_shingles_and_band_keys_match_one_body_at_a_time():
+    rnd = random.Random(3)
+    words = ["Straße", "ΣΊΣΥΦΟΣ", "ς", "２０２４", "ﬁn", "東京", "𝔘𝔫𝔦", "x\ud800y", "naïve", "it's",
+             "z" * 300, "ü" * 40, "snake_case", "A.B", "42"]  # fmt: skip
+    bodies = [" ".join(rnd.choices(words, k=rnd.randint(0, 30))) for _ in range(300)]
+    bodies += ["", "word " * 7, "word " * 8, ORIGINAL]
+    owners, shingles = copies._shingles(bodies)
+    found: list[list[int]] = [[] for _ in bodies]
+    for owner, shingle in zip(owners.tolist(), shingles.tolist(), strict=True):
+        found[owner].append(shingle)
+    expected = [reference_shingles(body) for body in bodies]
+    assert found == expected
+    kept = [shingle_set for shingle_set in expected if shingle_set]
+    sizes = [len(shingle_set) for shingle_set in kept]
+    signatures = copies._signatures(
+        np.repeat(np.arange(len(kept)), sizes), np.concatenate(kept).astype(np.uint32)
+    )
+    for rows in (3, 5):
+        keys = copies._band_keys(signatures, rows).tolist()
+        assert keys == [reference_band_keys(shingle_set, rows) for shingle_set in kept]
+
+
+def test_copy_groups_find_copies_in_different_batches(monkeypatch):
+    monkeypatch.setattr(copies, "BATCH_BODIES", 3)
+    other = "Pakistan needs to put its house in order first, whatever Moscow or Washington say."
+    items = [("a", ORIGINAL), ("b", other), ("c", "Agreed."), ("d", "No."), ("e", other)]
+    items += [("f", ORIGINAL.upper()), ("g", "short one")]
+    assert copy_groups(items) == [["a", "f"], ["b", "e"]]
