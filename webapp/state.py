@@ -62,7 +62,7 @@ def flag(args: MultiDict[str, str], name: str) -> bool:
     return value == "1"
 
 
-def counted_facets(args: MultiDict[str, str]) -> tuple[str, ...] | None:
+def requested_facets(args: MultiDict[str, str]) -> tuple[str, ...] | None:
     """The facets `facet=` names (repeated, or `none`); None when it is left out."""
     names = filter_values(args, "facet")
     if not names:
@@ -93,7 +93,7 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         months=filter_values(args, "month"),
         signed=filter_values(args, "signed"),
         copied=flag(args, "copied"),
-        facets=counted_facets(args),
+        facets=requested_facets(args),
         **options,
     )
 
