@@ -467,8 +467,9 @@ class TantivySnapshot:
     ) -> TantivyMatches:
         """One aggregation request over the selected documents for the total and the
         facets nobody chose, and one per chosen facet over the documents passing every
-        other filter, side by side: tantivy lets
-        go of the interpreter while it counts. The articles are counted only if asked."""
+        other filter, side by side: tantivy lets go of the interpreter while it counts.
+        With no facet to count nothing is aggregated, and the page's search counts the
+        total. The articles are counted only if asked."""
         matched = self.compile(text)
         base = [matched]
         if filters.after or filters.before:
