@@ -35,6 +35,9 @@ class Article:
     `body` holds paragraphs separated by blank lines. `caption` is a photo caption
     printed with the article; `byline` the article's author when known. `key` is the
     source's own identifier (a URL or a post id) when it has one.
+    `comment_markup` names how a saved page's comments were found (a markup
+    family, or "record mining" for a page in no known markup); `comments_not_split`
+    says why a comment section the page shows gave no comments.
     """
 
     title: str
@@ -45,3 +48,5 @@ class Article:
     url: str | None = None
     key: str | None = None
     comments: tuple[Comment, ...] = field(default_factory=tuple)
+    comment_markup: str | None = None
+    comments_not_split: str | None = None

@@ -363,8 +363,8 @@ def test_parse_html_reads_name_on_date_said_lines() -> None:
     article = read("said.html")
 
     assert thread(article) == [
-        (1, "Jane", datetime(2018, 9, 12, 16, 47), None, None),
-        (2, "Bob on the Beach", datetime(2020, 4, 3), None, None),
+        (1, "Jane", datetime(2018, 9, 12, 16, 47), "position-1", None),
+        (2, "Bob on the Beach", datetime(2020, 4, 3), "position-2", None),
         (3, "Mary", datetime(2020, 3, 5, 10, 2), "comment-3", None),
     ]
     assert [c.body for c in article.comments] == [
