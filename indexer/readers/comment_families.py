@@ -67,11 +67,6 @@ COMMON_NOISE = (
     ".vote, .votes, .voting, .likes, .like-button, .permalink, .report"
 )
 _COMMENT_ID = re.compile(r"^(?:li-|div-)?(comment[-_]?\d+)$", re.IGNORECASE)
-_REPLIES_CONTAINER = re.compile(
-    r"\b(?:indented|children|replies|comment-replies|reply-list|sub-?comments|child-comments|"
-    r"comment-children|thread-children|comment__thread|follow-up|isso-follow-up|"
-    r"commento-children|idc-thread-children|fyre-comment-replies|coral-reply-list)\b"
-)
 _TEXT_CLASS = re.compile(
     r"text|content|body|message|tresc|treść|inhalt|texte|tekst|obsah|testo|mensaje|cuerpo",
     re.IGNORECASE,
@@ -106,6 +101,7 @@ class CommentMarkup:
     body: tuple[str, ...]
     noise: str = ""
     accept: Callable[[Tag], bool] = field(default=lambda element: True)
+    first_is_article: bool = False
 
     def present(self, classes: set[str], ids: set[str]) -> bool:
         return any(
@@ -278,22 +274,22 @@ FAMILIES: tuple[CommentMarkup, ...] = (
     ),
     CommentMarkup(
         family="Remark42",
-        markers=("comment__user-name", "remark42", "#remark42", "comment__body"),
-        items=".comment[class]:not(.comment__body)",
-        author=(".comment__user-name", ".user__name", ".comment__user"),
+        markers=("comment__username", "comment__user-name", "root__threads", "#remark42"),
+        items="article.comment, div.comment:has(> .comment__body)",
+        author=(".comment__username", ".comment__user-name", ".user__name"),
         date=(".comment__time", "time"),
         body=(".comment__text",),
-        noise=".comment__info, .comment__controls, .comment__actions",
+        noise=".comment__info, .comment__controls, .comment__actions, .comment__score",
         accept=lambda element: element.select_one(".comment__text") is not None,
     ),
     CommentMarkup(
         family="Facebook comments",
-        markers=("UFICommentActorName", "_5mdd", "UFIComment", "_3-8m"),
-        items=".UFIComment, div._3-8m, li._44ri",
-        author=(".UFICommentActorName", "._6qw4", "a[class*=Actor]"),
-        date=("abbr[data-utime]", ".UFISutroCommentTimestamp", "abbr", "._6ksm"),
-        body=(".UFICommentBody", "._5mdd", "._3-8n", "._30o4"),
-        noise=".UFICommentActions, ._2vq9, ._6qw5",
+        markers=("UFICommentActorName", "UFIComment", "_5mdd"),
+        items="div._3-8y[id^=fbc_], .UFIComment",
+        author=("a.UFICommentActorName", ".UFICommentActorName"),
+        date=("abbr.livetimestamp", "abbr[data-utime]", ".UFISutroCommentTimestamp"),
+        body=("._3-8m ._5mdd", "._3-8m", ".UFICommentBody"),
+        noise="._4ydo, ._2vq9, .UFICommentActions",
     ),
     CommentMarkup(
         family="Epoch",
@@ -312,6 +308,7 @@ FAMILIES: tuple[CommentMarkup, ...] = (
         date=("p.author time", "p.author"),
         body=("div.content",),
         noise=".signature, .notice",
+        first_is_article=True,
     ),
     CommentMarkup(
         family="vBulletin",
@@ -326,6 +323,7 @@ FAMILIES: tuple[CommentMarkup, ...] = (
             "div.content",
         ),
         noise=".signature, .postfoot, .after_content",
+        first_is_article=True,
     ),
     CommentMarkup(
         family="Discourse",
@@ -335,16 +333,16 @@ FAMILIES: tuple[CommentMarkup, ...] = (
         date=(".crawler-post-infos time", "time", "[itemprop=datePublished]"),
         body=("div.post[itemprop=text]", "div.post", "[itemprop=text]"),
         noise=".crawler-post-meta, .crawler-post-infos",
+        first_is_article=True,
     ),
     CommentMarkup(
         family="SPIP forum",
         markers=("forum-fil", "forum-message", "forum-chapo"),
-        items="li.forum-fil, .forum-message",
-        author=(".forum-chapo .auteur", ".forum-chapo strong", ".forum-chapo"),
-        date=(".forum-chapo", ".forum-date"),
+        items=".forum-message",
+        author=(".forum-chapo small span", ".forum-chapo .auteur", ".forum-chapo small a"),
+        date=(".forum-chapo small", ".forum-chapo", ".forum-date"),
         body=(".forum-texte", ".forum-message-texte"),
         noise=".forum-chapo, .forum-titre, .repondre",
-        accept=lambda element: element.select_one(".forum-texte, .forum-chapo") is not None,
     ),
     CommentMarkup(
         family="comment list",
@@ -489,6 +487,8 @@ def item_comments(
         date_element, date = _date_element(item, markup.date, context)
         body_element = first(item, markup.body) if markup.body else _text_block(item)
         author = author_name(author_element)
+        if date is None and author_element is not None:
+            date = _header_date(_line_of(author_element, item), context)
         if body_element is None:
             body_element = item
             for element in (author_element, date_element):
@@ -519,6 +519,12 @@ def _date_element(
     return None, None
 
 
+def _header_date(line: Tag, context: DateContext) -> datetime | None:
+    """A date printed as plain text in a comment's header line, beside the name."""
+    found = find_date(clean(line.get_text(" ")), context)
+    return found[0] if found else None
+
+
 def _line_of(element: Tag, item: Tag) -> Tag:
     """The one-line element around `element` inside `item`: a comment's header line."""
     line = element
@@ -539,28 +545,31 @@ def _text_block(item: Tag) -> Tag | None:
 
 def _enclosing(item: Tag, item_ids: set[int]) -> Tag | None:
     """The comment element that `item` answers: one it is nested in a few levels
-    down, or the one just before the replies container it sits in."""
+    down, or the one just before the replies container it sits in (Drupal's
+    div.indented, a thread's children list)."""
     element = item.parent
     for _ in range(MAX_CLIMB):
         if element is None or element.name in ("body", "[document]"):
             return None
         if id(element) in item_ids:
             return element
-        if _REPLIES_CONTAINER.search(class_and_id(element)):
-            before = _previous_item(element, item_ids)
-            if before is not None:
-                return before
+        before = _previous_item(element, item_ids)
+        if before is not None:
+            return before
         element = element.parent
     return None
 
 
 def _previous_item(container: Tag, item_ids: set[int]) -> Tag | None:
-    """The comment element right before a replies container, skipping anchors."""
-    for sibling in islice(container.previous_siblings, 6):
+    """The comment element right before a replies container, skipping anchors and
+    empty elements."""
+    for sibling in islice(container.previous_siblings, 12):
         if not isinstance(sibling, Tag):
             continue
         if id(sibling) in item_ids:
             return sibling
+        if not sibling.get_text(strip=True) and not sibling.find_all(True, limit=3):
+            continue
         if sibling.name == "a" and not sibling.get_text(strip=True):
             continue
         return None

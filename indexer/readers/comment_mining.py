@@ -114,6 +114,9 @@ def comment_sections(soup: BeautifulSoup, article: Tag | None) -> list[Section]:
         if element.name in HEADINGS or element.name in ("form", "a", "span", "input", "label"):
             continue
         if _SECTION_NAME.search(names) and not _NOT_SECTION.search(names):
+            if _is_record(element):
+                element = element.parent
+                names = f"blocks named {_shape(element)}"
             if _usable(element, article) and id(element) not in seen:
                 seen.add(id(element))
                 sections.append(Section(element, f'an element named "{clean(names)}"'))
@@ -132,6 +135,13 @@ def comment_sections(soup: BeautifulSoup, article: Tag | None) -> list[Section]:
             seen.add(id(section))
             sections.append(Section(section, f'the heading "{line[:60]}"'))
     return sections
+
+
+def _is_record(element: Tag) -> bool:
+    """Whether a comment-named element is one of several alike: a comment, not the section."""
+    shape = _shape(element)
+    siblings = (s for s in element.find_next_siblings(limit=3) + element.find_previous_siblings(limit=3))
+    return element.parent is not None and any(_shape(sibling) == shape for sibling in siblings)
 
 
 def _usable(element: Tag, article: Tag | None) -> bool:

@@ -33,6 +33,7 @@ from indexer.records import Comment
 MAX_AUTHOR_LENGTH = 80
 MAX_AUTHOR_NODES = 60
 MAX_MENTION_LENGTH = 60
+MAX_TIME_LINE = 120
 # Unix times before this are no comment dates (1995); after it, until 2100.
 EPOCH_RANGE = (788_918_400, 4_102_444_800)
 
@@ -74,11 +75,29 @@ _DATE_JOINER = re.compile(
 )
 _EDGE_PUNCTUATION = re.compile(r"^[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7#(]+|[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7(]+$")
 _BRACKETED_TAIL = re.compile(r"\s*[\[(][^\])]*[\])]\s*$")
+_LEADING_NUMBER = re.compile(r"^#?\d{1,5}[.):]?\s+(?=\D)")
+_ADDRESS = re.compile(r"[<(\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[>)\]]?")
 _MAILTO = re.compile(r"[,;]?\s*\(?mailto:\S*\)?", re.IGNORECASE)
 _NUMBER_SUFFIX = re.compile(r"(\d+)$")
 _BACK_REFERENCE = re.compile(r"(?<![\w\[])\[(\d{1,4})\](?!\()")
 _MENTION = re.compile(r"^\s*@\s?")
 _DATE_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*")
+_DATE_ATTRIBUTES = ("datetime", "content", "title", "data-datetime", "data-date", "aria-label")
+_EPOCH_ATTRIBUTES = ("data-utime", "data-time", "data-timestamp", "data-created")
+_DATED_PARTS = "time, [datetime], [title], [data-utime], [data-time], [data-timestamp], [content]"
+# JavaScript's Date.toString(): "Mon Nov 02 2020 16:45:00 GMT+0000 (Coordinated Universal Time)".
+_JS_DATE_TAIL = re.compile(r"\s*(?:GMT|UTC)?[+-]\d{4}\s*(?:\([^)]*\))?\s*$|\s*\([^)]*\)\s*$")
+_DELETED = re.compile(
+    r"^\W*(?:\[(?:deleted|removed|gelöscht|supprimé|eliminado|smazáno)\]|"
+    r"(?:this|the)\s+comment\s+(?:was|has\s+been)\s+(?:deleted|removed)|comment\s+deleted|"
+    r"dieser\s+kommentar\s+wurde\s+gelöscht|kommentar\s+gelöscht|"
+    r"ce\s+commentaire\s+a\s+été\s+supprimé|commentaire\s+supprimé|"
+    r"este\s+comentario\s+(?:ha\s+sido|fue)\s+eliminado|comentario\s+eliminado|"
+    r"commento\s+eliminato|questo\s+commento\s+è\s+stato\s+eliminato|"
+    r"tento\s+komentář\s+byl\s+(?:smazán|odstraněn)|komentář\s+byl\s+smazán|"
+    r"deze\s+reactie\s+is\s+verwijderd|komentarz\s+(?:został\s+)?usunięty)\W*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +131,7 @@ def author_name(shown: Tag | str | None) -> str:
 
 def clean_name(text: str) -> str:
     """A name line stripped of what themes print around names (see `author_name`)."""
-    text = clean(_MAILTO.sub("", redact(text)))
+    text = clean(_MAILTO.sub("", redact(_ADDRESS.sub(" ", text))))
     found = find_date(text, DateContext()) if any(c.isdigit() for c in text) else None
     if found is not None:
         _, start, end = found
@@ -120,8 +139,9 @@ def clean_name(text: str) -> str:
         text = before if before.strip() else text[end:]
     for _ in range(3):
         previous = text
-        text = _LEAD.sub("", text)
+        text = _LEADING_NUMBER.sub("", _LEAD.sub("", text))
         text = _TAIL.sub("", text) or text
+        text = _BRACKETED_TAIL.sub("", text) or text
         text = _EDGE_PUNCTUATION.sub("", text).strip()
         if text == previous:
             break
@@ -132,9 +152,7 @@ def clean_name(text: str) -> str:
 
 def byline_name(text: str) -> str:
     """An article's byline: the name, without "By", a mailto: or a bracketed nickname."""
-    name = clean_name(text)
-    without_nickname = _BRACKETED_TAIL.sub("", name)
-    return without_nickname or name
+    return clean_name(text)
 
 
 def _name_text(element: Tag) -> str:
@@ -149,7 +167,7 @@ def _name_text(element: Tag) -> str:
                 skipped.add(id(node))
             continue
         if isinstance(node, Tag):
-            if node.name in ("time", "img", "svg", "button") or _NOT_NAME_CLASS.search(
+            if node.name in ("time", "img", "svg") or _NOT_NAME_CLASS.search(
                 class_and_id(node)
             ):
                 skipped.add(id(node))
@@ -177,25 +195,50 @@ def selected_date(scope: Tag, selectors: tuple[str, ...], context: DateContext) 
 
 
 def element_date(element: Tag, context: DateContext) -> datetime | None:
-    """The date an element states: a machine-readable attribute when it reads as one
-    (themes print `datetime="comment_date"`), else its visible text or a piece of it."""
-    for name in ("datetime", "content", "title", "data-datetime", "data-date", "aria-label"):
-        value = attr(element, name)
-        date = read_date(value, context) if value else None
+    """The date an element states: a machine-readable attribute of it or of a part of
+    it when it reads as one (themes print `datetime="comment_date"`), else its
+    visible text or a piece of it."""
+    dated = [element, *islice(element.select(_DATED_PARTS), MAX_CANDIDATES)]
+    for candidate in dated:
+        date = _attribute_date(candidate, context)
         if date is not None:
-            return date
-    for name in ("data-utime", "data-time", "data-timestamp", "data-created"):
-        date = _epoch(attr(element, name))
-        if date is not None:
-            return date
+            return _with_time(date, element, context)
     text = clean(element.get_text(" "))
     pieces = chain((text,), _DATE_SEPARATORS.split(text), element.stripped_strings)
     for piece in islice(pieces, MAX_CANDIDATES):
         date = read_date(piece, context)
         if date is not None:
-            return date
+            return _with_time(date, element, context)
     found = find_date(text, context)
-    return found[0] if found else None
+    return _with_time(found[0], element, context) if found else None
+
+
+def _attribute_date(element: Tag, context: DateContext) -> datetime | None:
+    for name in _DATE_ATTRIBUTES:
+        value = _JS_DATE_TAIL.sub("", attr(element, name))
+        date = read_date(value, context) if value else None
+        if date is not None:
+            return date
+    for name in _EPOCH_ATTRIBUTES:
+        date = _epoch(attr(element, name))
+        if date is not None:
+            return date
+    return None
+
+
+def _with_time(date: datetime, element: Tag, context: DateContext) -> datetime:
+    """A date that came without its time, with the time printed in the same line
+    when the page keeps the date and the time in two elements."""
+    if date.hour or date.minute:
+        return date
+    for line_element in islice(element.parents, 2):
+        line = clean(line_element.get_text(" "))
+        if len(line) > MAX_TIME_LINE:
+            break
+        found = find_date(line, context)
+        if found and found[0].date() == date.date() and (found[0].hour or found[0].minute):
+            return found[0]
+    return date
 
 
 def _epoch(value: str) -> datetime | None:
@@ -219,18 +262,19 @@ def comment_records(found: list[FoundComment], back_references: bool = False) ->
     answers the latest earlier comment by the name it opens with ("@Jana"), or,
     with `back_references`, the comment whose number it cites ("[3]").
     """
+    bodies = [redact(html_to_text(item.body)) for item in found]
+    kept = [
+        (item, body) for item, body in zip(found, bodies, strict=True) if body and not _DELETED.match(body)
+    ]
     known: dict[str, str] = {}
-    for item in found:
+    for item, _ in kept:
         if item.key:
             known[item.key] = item.key
             number = _NUMBER_SUFFIX.search(item.key)
             if number:
                 known.setdefault(number.group(1), item.key)
     comments: list[Comment] = []
-    for item in found:
-        body = redact(html_to_text(item.body))
-        if not body:
-            continue
+    for item, body in kept:
         key = item.key or f"position-{len(comments) + 1}"
         parent = known.get(item.parent.lstrip("#")) if item.parent else None
         if parent is None:

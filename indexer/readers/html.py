@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import islice
 
@@ -120,6 +120,17 @@ BYLINE_SELECTORS = (
     "[rel~=author]",
     ".author .fn",
     ".byline .author",
+    ".submitted .username",
+    ".entry__author",
+    ".entry-author",
+    ".post-author",
+    ".article-author",
+    ".author-name",
+    ".meta-author",
+    ".field--name-uid .username",
+    ".node__meta .username",
+    ".vcard .fn",
+    ".author a",
     "[itemprop~=author] [itemprop~=name]",
     "[itemprop~=author]",
     ".p-author .p-name",
@@ -156,7 +167,7 @@ ARTICLE_FURNITURE = ", ".join(
 )
 
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta)\b", re.IGNORECASE)
-_SEPARATOR = r"\s+[|\-\u2013\u2014:]{1,2}\s+"
+_SEPARATOR = r"\s+[|\-\u2013\u2014:\u00bb\u00b7\u2022]{1,2}\s+"
 _TITLE_SUFFIX = re.compile(rf"^(?P<title>.+){_SEPARATOR}(?P<site>.+)$")
 _SITE_SUFFIX = re.compile(rf"^{_SEPARATOR}\S")
 _HTTP_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -218,6 +229,10 @@ def parse_html(data: bytes) -> list[Article]:
     date = _article_date(soup, container, context)
     caption = first_text(container, CAPTION_SELECTORS)
     body = _body(body_element)
+    if thread.opening is not None:
+        body = thread.opening.body
+        byline = thread.opening.author if thread.opening.author != "Anonymous" else byline
+        date = thread.opening.date or date
     if not body and not thread.comments:
         raise ReaderError("no article text and no comments found in the HTML page")
     title = title or _first_line(body) or url
@@ -247,6 +262,7 @@ class _Thread:
     comments: tuple[Comment, ...] = ()
     markup: str | None = None
     not_split: str | None = None
+    opening: Comment | None = None
 
 
 def _thread(soup: BeautifulSoup, context: DateContext, json_ld: list[str]) -> _Thread:
@@ -258,8 +274,11 @@ def _thread(soup: BeautifulSoup, context: DateContext, json_ld: list[str]) -> _T
         markup = candidates[-max(counts)[1]]
         found = item_comments(soup, markup, context)
         if _has_bodies(found):
-            return _Thread(comment_records(found), markup.family)
-    numbered = any(name.startswith("cmt_") or name.startswith("cmt-") for name in ids)
+            comments = comment_records(found)
+            if markup.first_is_article and comments:
+                return _Thread(_renumbered(comments[1:]), markup.family, opening=comments[0])
+            return _Thread(comments, markup.family)
+    numbered = any(name.startswith(("cmt_", "cmt-")) for name in ids)
     readers = (
         ("signature lines", lambda: signed_comments(soup, posted_by_signature, context, False)),
         ("signature lines", lambda: signed_comments(soup, said_signature, context, True)),
@@ -268,24 +287,28 @@ def _thread(soup: BeautifulSoup, context: DateContext, json_ld: list[str]) -> _T
         found = read()
         if _has_bodies(found):
             return _Thread(comment_records(found), name)
-    article = first(soup, BODY_SELECTORS)
-    sections = comment_sections(soup, article)
+    declared = json_ld_comments(json_ld, context)
+    sections = comment_sections(soup, first(soup, BODY_SELECTORS))
     for section in sections:
         found = mined_comments(section.element, context)
-        if _has_bodies(found):
+        if _has_bodies(found) and len(found) >= len(declared):
             section.element.decompose()
             return _Thread(comment_records(found, back_references=numbered), "record mining")
-    found = json_ld_comments(json_ld, context)
-    if _has_bodies(found):
+    if _has_bodies(declared):
         for section in sections:
             section.element.decompose()
-        return _Thread(comment_records(found), "JSON-LD")
+        return _Thread(comment_records(declared), "JSON-LD")
     if sections and _holds_text(sections[0].element):
         section = sections[0]
         reason = f"a comment section ({section.evidence}) whose comments could not be told apart"
         section.element.decompose()
         return _Thread(not_split=reason)
     return _Thread()
+
+
+def _renumbered(comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
+    """Comments counted from 1 again, once a forum's opening post became the article."""
+    return tuple(replace(comment, position=n) for n, comment in enumerate(comments, start=1))
 
 
 def _has_bodies(found: list[FoundComment]) -> bool:
@@ -416,7 +439,7 @@ def _without_site_name(title: str, soup: BeautifulSoup) -> str:
         text = clean(heading.get_text(" "))
         if text and title.startswith(text) and _SITE_SUFFIX.match(title[len(text) :]):
             return text
-    headline = title.split(" | ", 1)[0].strip()
+    headline = re.split(r" [|\u00bb] ", title, maxsplit=1)[0].strip()
     if headline != title and headline:
         return headline
     match = _TITLE_SUFFIX.match(title)
