@@ -65,3 +65,14 @@ bench: $(VENV)/.bench-installed
 bench-million: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --sizes 1000000 --engines hubbub-tantivy,tantivy --api-seconds 0 \
 	  --out docs/benchmarks-million.md --plot docs/benchmarks-million.png
+
+# Comment-extraction fidelity (bench/fidelity.py, docs/fidelity.md): the HTML reader scored
+# against the hand-labelled saved pages in tests/fixtures/html/families; a report, never fails.
+# `make bench-saved-pages`: index 2,000 saved pages of real weight made from those pages.
+.PHONY: fidelity bench-saved-pages
+
+fidelity: $(VENV)/.installed
+	$(BIN)/python -m bench.fidelity --out docs/fidelity.md
+
+bench-saved-pages: $(VENV)/.installed
+	$(BIN)/python -m bench.saved_pages --pages 2000

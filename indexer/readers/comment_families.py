@@ -293,11 +293,11 @@ FAMILIES: tuple[CommentMarkup, ...] = (
     ),
     CommentMarkup(
         family="Epoch",
-        markers=("epoch-comment", "epoch-wrap", "#epoch-comments"),
-        items=".epoch-comment, [id^=epoch-comment-]",
-        author=(".epoch-comment-author", ".epoch-author-name", ".comment-author"),
-        date=(".epoch-comment-date", "time", ".comment-meta"),
-        body=(".epoch-comment-content", ".comment-content", ".epoch-comment-text"),
+        markers=("epoch-single-comment", "epoch-comment-body", "#epoch-wrap"),
+        items=".epoch-single-comment, article.epoch-comment-body",
+        author=(".epoch-comment-author", ".epoch-author-name"),
+        date=(".epoch-comment-link time", "time", ".epoch-comment-meta"),
+        body=(".epoch-comment-content",),
         noise=".epoch-comment-meta, .epoch-comment-actions",
     ),
     CommentMarkup(
@@ -477,7 +477,10 @@ def item_comments(
     anchors = {id(item): _anchor_key(item) for item in items}
     for item in items:
         item.extract()
-    keys = {id(item): anchors[id(item)] or _comment_key(item) for item in items}
+    keys = {
+        id(item): anchors[id(item)] or _comment_key(item) or f"item-{n}"
+        for n, item in enumerate(items, start=1)
+    }
     noise = ", ".join(part for part in (COMMON_NOISE, markup.noise, extra_noise) if part)
     found = []
     for item in items:

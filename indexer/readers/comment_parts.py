@@ -60,13 +60,22 @@ _BADGES = (
     r"verifiziert|op"
 )
 _LEAD = re.compile(
-    r"^(?:(?:submitted|posted|written|comment(?:ed)?)\s+by|by|von|geschrieben\s+von|par|por|"
-    r"publicado\s+por|od|di|door|gepost\s+door|przez|tarafından|"
-    r"posted\s+by|comment\s+from|kommentar\s+von|commentaire\s+de)\s*:?\s+",
+    r"^(?:(?:submitted|posted|written|comment(?:ed)?)\s+by|by|von|par|por|od|di|door|przez|"
+    r"(?:geschrieben|verfasst|gepostet|eingestellt)\s+von|kommentar\s+von|"
+    r"(?:scritto|inviato|pubblicato|postato)\s+da|(?:publié|posté|écrit)\s+par|"
+    r"commentaire\s+de|(?:escrito|enviado|publicado|postado)\s+por|(?:napsal|vložil)[a]?|"
+    r"(?:napisane|dodane)\s+przez|(?:geplaatst|geschreven|gepost)\s+door|gönderen|yazan|"
+    r"comment\s+from)\s*:?\s+",
+    re.IGNORECASE,
+)
+# What pages print for a commenter who gave no name, in their languages.
+_NO_NAME = re.compile(
+    r"^(?:anonymous|anonym|anonyme?|anónimo|anonimo|anônimo|anonimowy|anonymní|anoniem|anonim|"
+    r"anonymt|nimetön|unknown|guest|gast|invité|invitado|ospite|host|gość)$",
     re.IGNORECASE,
 )
 _TAIL = re.compile(
-    rf"(?:\s*[,:;|\-\u2013\u2014\u00bb\u2022\u00b7]?\s*\b(?:{_SAYS}|{_LABELS}|{_BADGES})\b\s*[:.!]?)+$",
+    rf"(?:\s*[,:;|\-\u2013\u2014\u00bb\u2022\u00b7]?\s*\b(?:{_SAYS}|{_LABELS}|{_BADGES})\b\s*[:.!\u2026]*)+$",
     re.IGNORECASE,
 )
 _DATE_JOINER = re.compile(
@@ -81,6 +90,8 @@ _MAILTO = re.compile(r"[,;]?\s*\(?mailto:\S*\)?", re.IGNORECASE)
 _NUMBER_SUFFIX = re.compile(r"(\d+)$")
 _BACK_REFERENCE = re.compile(r"(?<![\w\[])\[(\d{1,4})\](?!\()")
 _MENTION = re.compile(r"^\s*@\s?")
+_FIRST_WORD = re.compile(r"[^\W_][\w.'-]*[^\W_]|[^\W_]")
+_SAYS_OPENING = re.compile(rf"^\s*(?:{_SAYS})\s*:\s*", re.IGNORECASE)
 _DATE_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*")
 _DATE_ATTRIBUTES = ("datetime", "content", "title", "data-datetime", "data-date", "aria-label")
 _EPOCH_ATTRIBUTES = ("data-utime", "data-time", "data-timestamp", "data-created")
@@ -89,7 +100,9 @@ _DATED_PARTS = "time, [datetime], [title], [data-utime], [data-time], [data-time
 _JS_DATE_TAIL = re.compile(r"\s*(?:GMT|UTC)?[+-]\d{4}\s*(?:\([^)]*\))?\s*$|\s*\([^)]*\)\s*$")
 _DELETED = re.compile(
     r"^\W*(?:\[(?:deleted|removed|gelöscht|supprimé|eliminado|smazáno)\]|"
-    r"(?:this|the)\s+comment\s+(?:was|has\s+been)\s+(?:deleted|removed)|comment\s+deleted|"
+    r"(?:this|the)\s+comment\s+(?:was|has\s+been)\s+(?:deleted|removed)"
+    r"(?:\s+by\s+(?:the\s+)?(?:author|blog\s+administrator|a\s+moderator|moderator))?|"
+    r"comment\s+deleted|"
     r"dieser\s+kommentar\s+wurde\s+gelöscht|kommentar\s+gelöscht|"
     r"ce\s+commentaire\s+a\s+été\s+supprimé|commentaire\s+supprimé|"
     r"este\s+comentario\s+(?:ha\s+sido|fue)\s+eliminado|comentario\s+eliminado|"
@@ -262,7 +275,7 @@ def comment_records(found: list[FoundComment], back_references: bool = False) ->
     answers the latest earlier comment by the name it opens with ("@Jana"), or,
     with `back_references`, the comment whose number it cites ("[3]").
     """
-    bodies = [redact(html_to_text(item.body)) for item in found]
+    bodies = [_SAYS_OPENING.sub("", redact(html_to_text(item.body))) for item in found]
     kept = [
         (item, body) for item, body in zip(found, bodies, strict=True) if body and not _DELETED.match(body)
     ]
@@ -283,7 +296,7 @@ def comment_records(found: list[FoundComment], back_references: bool = False) ->
             )
         comments.append(
             Comment(
-                author=author_name(item.author) or "Anonymous",
+                author=_named(author_name(item.author)),
                 body=body,
                 position=len(comments) + 1,
                 date=item.date,
@@ -294,21 +307,36 @@ def comment_records(found: list[FoundComment], back_references: bool = False) ->
     return tuple(comments)
 
 
+def _named(name: str) -> str:
+    return "Anonymous" if not name or _NO_NAME.match(name) else name
+
+
 def _mentioned(body: str, earlier: list[Comment]) -> str | None:
-    """The latest earlier comment by the name a reply opens with, as "@Name"."""
+    """The latest earlier comment by the name a reply opens with: "@Jana Nováková",
+    or "@Jana" when only one earlier commenter's name starts so."""
     match = _MENTION.match(body)
     if match is None:
         return None
     opening = body[match.end() : match.end() + MAX_MENTION_LENGTH].casefold()
-    best: Comment | None = None
-    for comment in reversed(earlier):
+    named = [c for c in earlier if c.author != "Anonymous"]
+    for comment in sorted(reversed(named), key=lambda c: -len(c.author)):
         name = comment.author.casefold()
-        if comment.author != "Anonymous" and opening.startswith(name):
-            rest = opening[len(name) : len(name) + 1]
-            if not rest or not rest.isalnum():
-                if best is None or len(comment.author) > len(best.author):
-                    best = comment
-    return best.key if best else None
+        if opening.startswith(name) and not opening[len(name) : len(name) + 1].isalnum():
+            return _latest_by(comment.author, earlier)
+    word = _FIRST_WORD.match(opening)
+    if word is None:
+        return None
+    authors = {
+        c.author
+        for c in named
+        if c.author.casefold().split()[0] == word.group(0)
+        or c.author.casefold().replace(" ", "") == word.group(0)
+    }
+    return _latest_by(authors.pop(), earlier) if len(authors) == 1 else None
+
+
+def _latest_by(author: str, earlier: list[Comment]) -> str | None:
+    return next((c.key for c in reversed(earlier) if c.author == author), None)
 
 
 def _cited(body: str, known: dict[str, str]) -> str | None:

@@ -84,6 +84,10 @@ SIDEBARS = (
     ".widget_recent_comments, #recentcomments, .recentcomments, .recent-comments, nav, "
     "[role=navigation], .hot-network-questions, #hot-network-questions, .related, .related-posts"
 )
+# What a sidebar never holds: a widget that does is the page's main column
+# (Blogger prints the post and its comments inside a "widget Blog").
+ARTICLE_CONTENT = ".post-body, .entry-content, .post-content, [itemprop~=articleBody], h1, .post-outer"
+MAIN_CONTENT = f"{ARTICLE_CONTENT}, .comments, #comments, .comment-thread, #comments-block"
 _KEEP_SIDEBAR = re.compile(r"comments|disqus|discussion|thread", re.IGNORECASE)
 _RECENT = re.compile(r"recent|latest|neueste|widget|popular|top", re.IGNORECASE)
 
@@ -221,7 +225,8 @@ def parse_html(data: bytes) -> list[Article]:
     _drop_sidebars(soup)
     thread = _thread(soup, context, json_ld)
     for element in soup.select(f"{PAGE_NOISE}, {PAGE_FRAME}"):
-        element.decompose()
+        if element.parent is not None and element.select_one(ARTICLE_CONTENT) is None:
+            element.decompose()
     body_element = _body_element(soup)
     container = _container(body_element)
     title = _title(soup, container)
@@ -328,6 +333,8 @@ def _drop_sidebars(soup: BeautifulSoup) -> None:
             continue
         names = f"{attr(element, 'class')} {attr(element, 'id')}"
         if _KEEP_SIDEBAR.search(names) and not _RECENT.search(names):
+            continue
+        if element.select_one(MAIN_CONTENT) is not None:
             continue
         element.decompose()
 
