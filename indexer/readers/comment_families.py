@@ -58,6 +58,7 @@ MAX_JSON_LD_COMMENTS = 5_000
 MAX_JSON_DEPTH = 12
 MAX_TEXT_BLOCK_SEARCH = 200
 MAX_PART_SEARCH = 200
+MAX_NAME_WORDS = 5
 
 # Links and buttons inside a comment that are no part of what was said.
 COMMON_NOISE = (
@@ -79,6 +80,7 @@ _SAID = re.compile(
     r"^(?P<rest>.+?)\s*\b(?:said|says|wrote|zei|zegt|sagt|schrieb|dit|a écrit|dijo|disse)\s*:?$",
     re.IGNORECASE,
 )
+_SENTENCE = re.compile(r"[!?]|\w{3,}[.:]\s+\w")
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,4})\s*[.)]\s*(?P<rest>.+)$")
 
 
@@ -666,7 +668,7 @@ def dated_header(element: Tag, line: str, context: DateContext) -> Signature | N
         return None
     date, start, end = found
     name = clean_name(text)
-    if not name or len(name.split()) > 5 or any(mark in name for mark in ".!?") and " " in name:
+    if not name or len(name.split()) > MAX_NAME_WORDS or _SENTENCE.search(name):
         return None
     key = None
     marker = element.find(id=re.compile(r"^(?:cmt|comment|c)[-_]?\d+$"))

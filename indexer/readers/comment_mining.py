@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from bs4 import BeautifulSoup
 from bs4.element import Tag
@@ -52,7 +52,9 @@ _HEADING = re.compile(rf"\b(?:{_WORDS})\b", re.IGNORECASE)
 _FORM_HEADING = re.compile(
     r"leave|write|post\s+a|add\s+a|your|schreib|verfassen|hinterlassen|napsat|přidat|laisser|"
     r"écrire|ajouter|deja|escrib|añad|lascia|scrivi|aggiungi|plaats|schrijf|dodaj|napisz|"
-    r"skomentuj|yorum\s+yap|deixe|escreva|no\s+comments|keine\s+kommentare|žádné",
+    r"skomentuj|yorum\s+yap|deixe|escreva|no\s+comments|keine\s+kommentare|žádné|recent|"
+    r"latest|neueste|letzte|derniers|últimos|ultimi|poslední|nejnovější|ostatnie|najnowsze|"
+    r"laatste|recente|son\s+yorumlar|popular|top\s+comments|most",
     re.IGNORECASE,
 )
 _VOLATILE_CLASS = re.compile(
@@ -191,7 +193,7 @@ def _repeated_blocks(section: Tag) -> CommentMarkup | None:
     each a block with a short line (a name) and some text."""
     best: tuple[int, int] = (0, 0)
     chosen: str | None = None
-    for element in islice(section.find_all(True), MAX_ELEMENTS):
+    for element in islice(chain((section,), section.find_all(True)), MAX_ELEMENTS):
         groups: dict[str, list[Tag]] = defaultdict(list)
         for child in element.find_all(True, recursive=False):
             groups[_shape(child)].append(child)

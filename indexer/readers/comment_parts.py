@@ -40,7 +40,7 @@ EPOCH_RANGE = (788_918_400, 4_102_444_800)
 # Parts of an author line that are no part of the name, by their class.
 _NOT_NAME_CLASS = re.compile(
     r"badge|label|role|says|date|time|meta|reply|edit|permalink|link-|rank|karma|points|"
-    r"avatar|votes|flair|tag\b|status|screen-reader|sr-only|hidden|visually-hidden"
+    r"avatar|votes|flair|tag\b|status|screen-reader|sr-only|hidden|visually-hidden|rolle|rang"
 )
 _SAYS = (
     r"says|said|wrote|writes|replied|sagt|schreibt|schrieb|meint|meinte|dit|a\s+écrit|écrit|"
@@ -83,7 +83,11 @@ _DATE_JOINER = re.compile(
     re.IGNORECASE,
 )
 _EDGE_PUNCTUATION = re.compile(r"^[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7#(]+|[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7(]+$")
-_BRACKETED_TAIL = re.compile(r"\s*[\[(][^\])]*[\])]\s*$")
+_BRACKETED_TAIL = re.compile(
+    rf"\s*[\[(](?:not\s+verified|nicht\s+überprüft|non\s+vérifié|neověřeno|no\s+verificado|"
+    rf"non\s+verificato|niet\s+geverifieerd|niezweryfikowany|verein|{_BADGES})[\])]\s*$",
+    re.IGNORECASE,
+)
 _LEADING_NUMBER = re.compile(r"^#?\d{1,5}[.):]?\s+(?=\D)")
 _ADDRESS = re.compile(r"[<(\[]?\s*(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[>)\]]?")
 _MAILTO = re.compile(r"[,;]?\s*\(?mailto:\S*\)?", re.IGNORECASE)

@@ -91,6 +91,12 @@ MAIN_CONTENT = f"{ARTICLE_CONTENT}, .comments, #comments, .comment-thread, #comm
 _KEEP_SIDEBAR = re.compile(r"comments|disqus|discussion|thread", re.IGNORECASE)
 _RECENT = re.compile(r"recent|latest|neueste|widget|popular|top", re.IGNORECASE)
 
+# Lists of other pages linking here: pingbacks, trackbacks, Blogger's backlinks.
+LINKS_HERE = (
+    "#backlinks-container, .backlinks, #trackbacks, .trackbacks, #pings, .pinglist, "
+    "li.pingback, li.trackback, div.trackback, .comment-type-pingback"
+)
+
 # What a page prints around an article that is not the article.
 PAGE_NOISE = ", ".join(
     (
@@ -174,6 +180,7 @@ _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta)\b", re.IGNOR
 _SEPARATOR = r"\s+[|\-\u2013\u2014:\u00bb\u00b7\u2022]{1,2}\s+"
 _TITLE_SUFFIX = re.compile(rf"^(?P<title>.+){_SEPARATOR}(?P<site>.+)$")
 _SITE_SUFFIX = re.compile(rf"^{_SEPARATOR}\S")
+_SITE_PREFIX = re.compile(r"\S(?::|\s[|\-\u2013\u2014\u00bb\u00b7:])\s+$")
 _HTTP_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _SAVED_DATE = re.compile(
     r"saved (?:date|on|at)\s*:\s*(?:\w{3},?\s+)?(?P<date>[^\n(]{6,60}?)\s*(?:GMT|UTC|\(|\n|-->)",
@@ -223,6 +230,8 @@ def parse_html(data: bytes) -> list[Article]:
     for element in soup.find_all(string=lambda node: isinstance(node, HtmlComment)):
         element.extract()
     _drop_sidebars(soup)
+    for element in soup.select(LINKS_HERE):
+        element.decompose()
     thread = _thread(soup, context, json_ld)
     for element in soup.select(f"{PAGE_NOISE}, {PAGE_FRAME}"):
         if element.parent is not None and element.select_one(ARTICLE_CONTENT) is None:
@@ -442,9 +451,12 @@ def _without_site_name(title: str, soup: BeautifulSoup) -> str:
     at its first " | " (headlines hold no pipes), or before a short last part
     after " - ", which might be the site's name or the headline's own words.
     """
-    for heading in soup.find_all(("h1", "h2"), limit=MAX_CANDIDATES):
+    for heading in soup.find_all(("h1", "h2", "h3"), limit=MAX_CANDIDATES):
         text = clean(heading.get_text(" "))
         if text and title.startswith(text) and _SITE_SUFFIX.match(title[len(text) :]):
+            return text
+        prefix = title[: -len(text)] if text and title.endswith(text) else ""
+        if _SITE_PREFIX.search(prefix) and len(prefix.split()) <= MAX_SITE_NAME_WORDS:
             return text
     headline = re.split(r" [|\u00bb] ", title, maxsplit=1)[0].strip()
     if headline != title and headline:
