@@ -71,7 +71,7 @@ _LEAD = re.compile(
 # What pages print for a commenter who gave no name, in their languages.
 _NO_NAME = re.compile(
     r"^(?:anonymous|anonym|anonyme?|anónimo|anonimo|anônimo|anonimowy|anonymní|anoniem|anonim|"
-    r"anonymt|nimetön|unknown|guest|gast|invité|invitado|ospite|host|gość)$",
+    r"anonymt|nimetön)$",
     re.IGNORECASE,
 )
 _TAIL = re.compile(
@@ -148,6 +148,9 @@ def author_name(shown: Tag | str | None) -> str:
 
 def clean_name(text: str) -> str:
     """A name line stripped of what themes print around names (see `author_name`)."""
+    whole_address = _ADDRESS.fullmatch(clean(text))
+    if whole_address:
+        text = clean(text).lstrip("<([").split("@", 1)[0].removeprefix("mailto:")
     text = clean(_MAILTO.sub("", redact(_ADDRESS.sub(" ", text))))
     found = find_date(text, DateContext()) if any(c.isdigit() for c in text) else None
     if found is not None:
