@@ -479,8 +479,13 @@ def mismatch_lines(scores: Sequence[PageScore], bullet: str) -> list[str]:
     for s in scores:
         if s.mismatches:
             lines.append(f"{s.name}:" if not bullet else f"**{s.name}**")
-            lines += [f"{bullet or '  '}{m}" for m in s.mismatches]
+            lines += [f"{bullet}{escaped(str(m))}" if bullet else f"  {m}" for m in s.mismatches]
     return lines
+
+
+def escaped(text: str) -> str:
+    """Page text made literal in Markdown, where `_`, `*` and `<` would be markup."""
+    return "".join("\\" + c if c in "\\`*_<[]" else c for c in text)
 
 
 def render_text(scores: Sequence[PageScore]) -> str:

@@ -86,6 +86,18 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
         click.echo(f"Skipped {plural(len(summary.skipped), 'file')}:")
         for path, reason in summary.skipped:
             click.echo(f"  {path}: {reason}")
+    if summary.mined:
+        click.echo(
+            f"Comments of {plural(summary.mined, 'page')} in no known markup were found by "
+            "record mining ('hubbub stats' names them)."
+        )
+    if summary.not_split:
+        click.echo(
+            f"Comments not split in {plural(len(summary.not_split), 'file')} "
+            "(indexed without them; the article stops where they start):"
+        )
+        for path, note in summary.not_split:
+            click.echo(f"  {path}: {note}")
 
 
 @cli.command()
@@ -191,6 +203,7 @@ def stats(as_json: bool, index_dir: Path) -> None:
     click.echo(f"{plural(len(figures.files), 'source file')}:")
     for record in figures.files:
         status = record["status"] + (f": {record['reason']}" if record["reason"] else "")
+        status += f" ({record['note']})" if record.get("note") else ""
         click.echo(f"  {record['path']}: {status}")
 
 

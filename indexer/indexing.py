@@ -28,6 +28,9 @@ from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_file
 from indexer.records import Article
 
 MAX_FILES = 1_000_000
+NOT_SPLIT = "comments not split"
+RECORD_MINING = "record mining"
+MINED = "comments found by record mining (no known comment markup)"
 BATCH_FILES = 500
 BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
@@ -51,6 +54,8 @@ class IndexSummary:
     articles: int = 0
     comments: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    not_split: list[tuple[str, str]] = field(default_factory=list)
+    mined: int = 0
     generation: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
@@ -73,6 +78,10 @@ class IndexSummary:
             "articles": self.articles,
             "comments": self.comments,
             "skipped": [{"path": path, "reason": reason} for path, reason in self.skipped],
+            "comments_not_split": [
+                {"path": path, "reason": reason} for path, reason in self.not_split
+            ],
+            "threads_found_by_record_mining": self.mined,
             "generation": self.generation,
             "rebuilt": self.rebuilt,
             "seconds": round(self.seconds, 3),
@@ -118,15 +127,29 @@ def content_hash(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def read_documents(file: Path, summary: IndexSummary) -> list[Document] | str:
-    """The file's documents, or the reason it could not be read."""
+def read_documents(file: Path, summary: IndexSummary) -> tuple[list[Document], str] | str:
+    """The file's documents and a note on how its threads were read, or the reason
+    it could not be read."""
     try:
         articles = read_file(file)
     except ReaderError as error:
         return str(error)
     except Exception as error:  # a reader failing on one odd file must not stop the run
         return f"could not be read ({type(error).__name__}: {error})"
-    return [doc for article in articles for doc in thread_documents(article, source_key(file))]
+    documents = [doc for article in articles for doc in thread_documents(article, source_key(file))]
+    return documents, thread_note(articles)
+
+
+def thread_note(articles: list[Article]) -> str:
+    """What a user should know of how a file's comment threads were read: a comment
+    section that could not be split, or comments found by record mining."""
+    notes = []
+    for article in articles:
+        if article.comments_not_split:
+            notes.append(f"{NOT_SPLIT}: {article.comments_not_split}")
+        elif article.comment_markup == RECORD_MINING:
+            notes.append(MINED)
+    return "; ".join(dict.fromkeys(notes))
 
 
 class IndexRun:
@@ -273,16 +296,20 @@ def index_file(file: Path, run: IndexRun, summary: IndexSummary) -> None:
     if known and known.sha256 == digest:
         summary.files_unchanged += 1
         return
-    documents = read_documents(file, summary)
-    if isinstance(documents, str):
+    read = read_documents(file, summary)
+    if isinstance(read, str):
         if known and known.status == "indexed":
-            documents += "; its earlier version stays in the index"
+            read += "; its earlier version stays in the index"
         else:
-            run.record_skipped(source, FileRecord(digest, "skipped", documents))
-        summary.skipped.append((str(file), documents))
+            run.record_skipped(source, FileRecord(digest, "skipped", read))
+        summary.skipped.append((str(file), read))
         return
+    documents, note = read
+    if NOT_SPLIT in note:
+        summary.not_split.append((str(file), note))
+    summary.mined += MINED in note
     articles = sum(1 for doc in documents if doc.kind == ARTICLE)
-    record = FileRecord(digest, "indexed", "", articles, len(documents) - articles)
+    record = FileRecord(digest, "indexed", "", articles, len(documents) - articles, note)
     run.add(source, documents, record)
     summary.files_indexed += 1
     summary.articles += record.articles

@@ -43,6 +43,7 @@ class FileRecord:
     reason: str = ""
     articles: int = 0
     comments: int = 0
+    note: str = ""  # how its comment threads were read, when a user should know
 
 
 @dataclass

@@ -37,7 +37,6 @@ from indexer.readers.dom import (
     LINE_TAGS,
     MAX_CANDIDATES,
     attr,
-    class_and_id,
     clean,
     first,
     first_descendants,
@@ -56,6 +55,14 @@ MAX_ITEMS = 5_000
 MAX_JSON_LD_BYTES = 2_000_000
 MAX_JSON_LD_COMMENTS = 5_000
 MAX_JSON_DEPTH = 12
+JSON_LD_THREAD_PROPERTIES = (
+    "@graph",
+    "comment",
+    "comments",
+    "suggestedAnswer",
+    "acceptedAnswer",
+    "mainEntity",
+)
 MAX_TEXT_BLOCK_SEARCH = 200
 MAX_PART_SEARCH = 200
 MAX_NAME_WORDS = 5
@@ -306,7 +313,12 @@ FAMILIES: tuple[CommentMarkup, ...] = (
         family="phpBB",
         markers=("postbody", "#page-body"),
         items="div.post:has(.postbody)",
-        author=("p.author .username", "p.author .username-coloured", ".postprofile dt a", "p.author"),
+        author=(
+            "p.author .username",
+            "p.author .username-coloured",
+            ".postprofile dt a",
+            "p.author",
+        ),
         date=("p.author time", "p.author"),
         body=("div.content",),
         noise=".signature, .notice",
@@ -330,7 +342,7 @@ FAMILIES: tuple[CommentMarkup, ...] = (
     CommentMarkup(
         family="Discourse",
         markers=("crawler-post", "topic-body"),
-        items="div.crawler-post, div.topic-body.crawler-post, [itemtype$=DiscussionForumPosting] div.topic-body",
+        items="div.crawler-post, [itemtype$=DiscussionForumPosting] div.topic-body",
         author=(".creator [itemprop=name]", ".creator", "[itemprop=author]"),
         date=(".crawler-post-infos time", "time", "[itemprop=datePublished]"),
         body=("div.post[itemprop=text]", "div.post", "[itemprop=text]"),
@@ -797,7 +809,9 @@ def json_ld_comments(scripts: list[str], context: DateContext) -> list[FoundComm
     return found
 
 
-def _json_ld_walk(data: object, parent: str | None, depth: int) -> Iterator[tuple[dict, str | None]]:
+def _json_ld_walk(
+    data: object, parent: str | None, depth: int
+) -> Iterator[tuple[dict, str | None]]:
     if depth > MAX_JSON_DEPTH:
         return
     if isinstance(data, list):
@@ -812,7 +826,7 @@ def _json_ld_walk(data: object, parent: str | None, depth: int) -> Iterator[tupl
     own = _json_ld_key(data) if is_comment else parent
     if is_comment:
         yield data, parent
-    for name in ("@graph", "comment", "comments", "suggestedAnswer", "acceptedAnswer", "mainEntity"):
+    for name in JSON_LD_THREAD_PROPERTIES:
         if name in data:
             yield from _json_ld_walk(data[name], own, depth + 1)
 

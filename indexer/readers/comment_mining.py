@@ -142,7 +142,7 @@ def comment_sections(soup: BeautifulSoup, article: Tag | None) -> list[Section]:
 def _is_record(element: Tag) -> bool:
     """Whether a comment-named element is one of several alike: a comment, not the section."""
     shape = _shape(element)
-    siblings = (s for s in element.find_next_siblings(limit=3) + element.find_previous_siblings(limit=3))
+    siblings = element.find_next_siblings(limit=3) + element.find_previous_siblings(limit=3)
     return element.parent is not None and any(_shape(sibling) == shape for sibling in siblings)
 
 
@@ -201,7 +201,8 @@ def _repeated_blocks(section: Tag) -> CommentMarkup | None:
             if shape.split(".", 1)[0] in ("p", "br", "a", "span", "strong", "b", "em", "img", "i"):
                 continue
             records = [member for member in members if _looks_like_record(member)]
-            if len(records) < 2 and not (len(records) == 1 and len(members) == 1 and element is section):
+            alone = len(records) == len(members) == 1 and element is section
+            if len(records) < 2 and not alone:
                 continue
             score = (len(records), sum(len(member.get_text()) for member in records))
             if score > best:

@@ -82,7 +82,9 @@ _DATE_JOINER = re.compile(
     r"\s*(?:\b(?:on|am|le|el|il|op|dne|w|em|de|the)\b|[,|(\u2013\u2014\-\u00bb@\u2022\u00b7])?\s*$",
     re.IGNORECASE,
 )
-_EDGE_PUNCTUATION = re.compile(r"^[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7#(]+|[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7(]+$")
+_EDGE_PUNCTUATION = re.compile(
+    r"^[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7#(]+|[\s,:;|\-\u2013\u2014\u00bb\u2022\u00b7(]+$"
+)
 _BRACKETED_TAIL = re.compile(
     rf"\s*[\[(](?:not\s+verified|nicht\s+überprüft|non\s+vérifié|neověřeno|no\s+verificado|"
     rf"non\s+verificato|niet\s+geverifieerd|niezweryfikowany|verein|{_BADGES})[\])]\s*$",
@@ -273,7 +275,9 @@ def _epoch(value: str) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
-def comment_records(found: list[FoundComment], back_references: bool = False) -> tuple[Comment, ...]:
+def comment_records(
+    found: list[FoundComment], back_references: bool = False
+) -> tuple[Comment, ...]:
     """`Comment` records in document order; one path for every markup.
 
     E-mail and IP addresses are taken out, and "Anonymous" given to a comment
@@ -284,7 +288,9 @@ def comment_records(found: list[FoundComment], back_references: bool = False) ->
     """
     bodies = [_SAYS_OPENING.sub("", redact(html_to_text(item.body))) for item in found]
     kept = [
-        (item, body) for item, body in zip(found, bodies, strict=True) if body and not _DELETED.match(body)
+        (item, body)
+        for item, body in zip(found, bodies, strict=True)
+        if body and not _DELETED.match(body)
     ]
     known: dict[str, str] = {}
     for item, _ in kept:

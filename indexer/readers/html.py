@@ -86,7 +86,9 @@ SIDEBARS = (
 )
 # What a sidebar never holds: a widget that does is the page's main column
 # (Blogger prints the post and its comments inside a "widget Blog").
-ARTICLE_CONTENT = ".post-body, .entry-content, .post-content, [itemprop~=articleBody], h1, .post-outer"
+ARTICLE_CONTENT = (
+    ".post-body, .entry-content, .post-content, [itemprop~=articleBody], h1, .post-outer"
+)
 MAIN_CONTENT = f"{ARTICLE_CONTENT}, .comments, #comments, .comment-thread, #comments-block"
 _KEEP_SIDEBAR = re.compile(r"comments|disqus|discussion|thread", re.IGNORECASE)
 _RECENT = re.compile(r"recent|latest|neueste|widget|popular|top", re.IGNORECASE)

@@ -1,9 +1,13 @@
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from indexer.cli import cli
+from tests.conftest import FIXTURES
+
+THREADS = FIXTURES / "html" / "threads"
 
 
 @pytest.fixture
@@ -110,6 +114,7 @@ def test_stats_json_describes_the_index(runner, indexed, seed_path):
             "reason": "",
             "articles": 1,
             "comments": 14,
+            "note": "",
         }
     ]
     assert data["size_bytes"] > 0 and data["engine"] == "whoosh"
@@ -146,3 +151,20 @@ def test_index_engine_is_recorded_and_kept_until_a_rebuild(runner, seed_path, in
     assert runner.invoke(cli, [*command, "--rebuild", "--engine", "whoosh"]).exit_code == 0
     stats = runner.invoke(cli, ["stats", "--json", "--index", str(index_dir)])
     assert json.loads(stats.output)["engine"] == "whoosh"
+
+
+def test_index_summary_lists_pages_whose_comments_were_not_split(runner, index_dir):
+    page = THREADS / "unsplit.html"
+    result = runner.invoke(cli, ["index", str(page), "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Comments not split in 1 file" in result.output
+    assert f"{page}: comments not split: a comment section" in result.output
+
+
+def test_stats_marks_threads_found_by_record_mining(runner, index_dir):
+    runner.invoke(cli, ["index", str(THREADS), "--index", str(index_dir)])
+    result = runner.invoke(cli, ["stats", "--json", "--index", str(index_dir)])
+    files = json.loads(result.output)["files"]
+    notes = {Path(record["path"]).name: record["note"] for record in files}
+    assert notes["mined.html"].startswith("comments found by record mining")
+    assert notes["unsplit.html"].startswith("comments not split")
