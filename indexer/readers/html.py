@@ -47,11 +47,13 @@ from indexer.readers.comment_parts import (
 )
 from indexer.readers.dom import (
     MAX_CANDIDATES,
+    SimpleSelectors,
     attr,
     clean,
     first,
     first_text,
     has_class,
+    holders_of,
     inner_html,
     ranked,
     redact,
@@ -79,17 +81,20 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 # Page furniture that can hold comment-like lists of other pages ("Recent
 # comments" widgets); taken out before comments are looked for.
-SIDEBARS = (
+SIDEBARS = SimpleSelectors(
     "aside, #sidebar, .sidebar, #secondary, .widget-area, .widget, [role=complementary], "
     ".widget_recent_comments, #recentcomments, .recentcomments, .recent-comments, nav, "
     "[role=navigation], .hot-network-questions, #hot-network-questions, .related, .related-posts"
 )
 # What a sidebar never holds: a widget that does is the page's main column
 # (Blogger prints the post and its comments inside a "widget Blog").
-ARTICLE_CONTENT = (
+ARTICLE_CONTENT = SimpleSelectors(
     ".post-body, .entry-content, .post-content, [itemprop~=articleBody], h1, .post-outer"
 )
-MAIN_CONTENT = f"{ARTICLE_CONTENT}, .comments, #comments, .comment-thread, #comments-block"
+MAIN_CONTENT = SimpleSelectors(
+    ".post-body, .entry-content, .post-content, [itemprop~=articleBody], h1, .post-outer, "
+    ".comments, #comments, .comment-thread, #comments-block"
+)
 _KEEP_SIDEBAR = re.compile(r"comments|disqus|discussion|thread", re.IGNORECASE)
 _RECENT = re.compile(r"recent|latest|neueste|widget|popular|top", re.IGNORECASE)
 
@@ -100,7 +105,7 @@ LINKS_HERE = (
 )
 
 # What a page prints around an article that is not the article.
-PAGE_NOISE = ", ".join(
+PAGE_NOISE = SimpleSelectors(", ".join(
     (
         "nav, aside, button, [role=navigation], [role=complementary], [role=search]",
         ".search-form, #commentform, .comment-form",
@@ -112,7 +117,7 @@ PAGE_NOISE = ", ".join(
         ".comment-list, #disqus_thread, #wpdcom, .wpd-thread-list, #isso-thread, #commento",
         "#idc-container, .coral-stream, #coral_thread, .fb-comments, #dsq-content",
     )
-)
+))
 ARTICLE_SCOPE = "article, main, [role=main], .hentry, .h-entry, .post, .type-post"
 PAGE_FRAME = f"header:not(:is({ARTICLE_SCOPE}) header), footer:not(:is({ARTICLE_SCOPE}) footer)"
 BODY_SELECTORS = (
@@ -235,8 +240,9 @@ def parse_html(data: bytes) -> list[Article]:
     for element in soup.select(LINKS_HERE):
         element.decompose()
     thread = _thread(soup, context, json_ld)
-    for element in soup.select(f"{PAGE_NOISE}, {PAGE_FRAME}"):
-        if element.parent is not None and element.select_one(ARTICLE_CONTENT) is None:
+    article_holders = holders_of(soup, ARTICLE_CONTENT)
+    for element in [*PAGE_NOISE.select(soup), *soup.select(PAGE_FRAME)]:
+        if element.parent is not None and id(element) not in article_holders:
             element.decompose()
     body_element = _body_element(soup)
     container = _container(body_element)
@@ -339,13 +345,12 @@ def _holds_text(element: Tag) -> bool:
 def _drop_sidebars(soup: BeautifulSoup) -> None:
     """Take out sidebars and widgets, which list comments of other pages, but not
     an <aside> that is the page's own comment section."""
-    for element in islice(soup.select(SIDEBARS), MAX_SIDEBARS):
-        if element.parent is None:
+    main_holders = holders_of(soup, MAIN_CONTENT)
+    for element in islice(SIDEBARS.select(soup), MAX_SIDEBARS):
+        if element.parent is None or id(element) in main_holders:
             continue
         names = f"{attr(element, 'class')} {attr(element, 'id')}"
         if _KEEP_SIDEBAR.search(names) and not _RECENT.search(names):
-            continue
-        if element.select_one(MAIN_CONTENT) is not None:
             continue
         element.decompose()
 
