@@ -12,9 +12,14 @@ then.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,13 +30,18 @@ from indexer.documents import ARTICLE, Document, thread_documents
 from indexer.engine import IndexMissing, Store
 from indexer.layout import FileRecord, IndexLayout, Manifest
 from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_file
+from indexer.readers.comment_mining import RECORD_MINING
 from indexer.records import Article
 
 MAX_FILES = 1_000_000
 NOT_SPLIT = "comments not split"
-RECORD_MINING = "record mining"
 MINED = "comments found by record mining (no known comment markup)"
 BATCH_FILES = 500
+# Reading goes to worker processes from this many files in a run, and this many
+# files a worker ahead of the writer.
+POOL_MIN_FILES = 64
+READ_AHEAD = 8
+PARENT_CHECK_SECONDS = 1.0
 BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
 
@@ -127,7 +137,7 @@ def content_hash(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def read_documents(file: Path, summary: IndexSummary) -> tuple[list[Document], str] | str:
+def read_documents(file: Path) -> tuple[list[Document], str] | str:
     """The file's documents and a note on how its threads were read, or the reason
     it could not be read."""
     try:
@@ -242,6 +252,7 @@ def index_paths(
     wait: float = LOCK_WAIT_SECONDS,
     command: str = "",
     engine: str | None = None,
+    workers: int | None = None,
 ) -> IndexSummary:
     """Bring the index up to date with the archive files under `paths`.
 
@@ -250,6 +261,7 @@ def index_paths(
     :param wait: how long to wait for another writer to finish.
     :param engine: "whoosh" or "tantivy"; by default the live index's engine, or
         Whoosh for a new index. Changing it needs `rebuild`.
+    :param workers: processes that read files; by default one a core for big runs.
     :raise IndexLocked: when another process still holds the index after `wait`.
     :raise EngineMismatch: when `engine` differs from the live index's without `rebuild`.
     """
@@ -270,10 +282,7 @@ def index_paths(
         for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
             run.remove(source)
             summary.files_removed += 1
-        for done, file in enumerate(files, start=1):
-            index_file(file, run, summary)
-            if progress:
-                progress(done, len(files), summary.documents)
+        index_files(files, run, summary, progress, workers)
         run.commit()
         if fresh or summary.files_indexed or summary.files_removed:
             refresh_copy_groups(run.store)
@@ -284,24 +293,135 @@ def index_paths(
     return summary
 
 
-def index_file(file: Path, run: IndexRun, summary: IndexSummary) -> None:
-    """Index one file into the run unless its content is the one already indexed."""
+@dataclass(frozen=True)
+class _Changed:
+    """A file whose content is not the one indexed: its name in the index and hash."""
+
+    source: str
+    digest: str
+    known: FileRecord | None
+
+
+def index_files(
+    files: list[Path],
+    run: IndexRun,
+    summary: IndexSummary,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> None:
+    """Index the files into the run, in their order, skipping those unchanged.
+
+    Files are read by `workers` processes (by default one a core once there are
+    `POOL_MIN_FILES` or more) a few files ahead of the one writer, which takes
+    their documents in file order, so the index is the same whichever reads them.
+    """
+    count = workers or (os.cpu_count() or 1 if len(files) >= POOL_MIN_FILES else 1)
+    window: deque[tuple[Path, _Changed | None, Future | None]] = deque()
+    done = 0
+
+    def finish_one() -> None:
+        nonlocal done
+        _finish(*window.popleft(), reader, run, summary)
+        done += 1
+        if progress:
+            progress(done, len(files), summary.documents)
+
+    with _FileReader(count) as reader:
+        for file in files:
+            changed = _changed(file, run, summary)
+            window.append((file, changed, reader.submit(file) if changed else None))
+            if len(window) > READ_AHEAD * count:
+                finish_one()
+        while window:
+            finish_one()
+
+
+class _FileReader:
+    """Reads files into documents, in worker processes when there are several.
+
+    Workers are started fresh ("spawn"), so they hold none of the writer's open
+    files or locks, and leave when the writer dies, even by kill -9. If the pool
+    breaks, the rest is read in this process.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.pool = None
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_leave_with_parent,
+                initargs=(os.getpid(),),
+            )
+
+    def __enter__(self) -> _FileReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, file: Path) -> Future:
+        if self.pool is not None:
+            try:
+                return self.pool.submit(read_documents, file)
+            except BrokenProcessPool:
+                self.pool = None
+        future: Future = Future()
+        future.set_result(read_documents(file))
+        return future
+
+    def result(self, file: Path, future: Future) -> tuple[list[Document], str] | str:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self.pool = None
+            return read_documents(file)
+
+
+def _leave_with_parent(parent: int) -> None:
+    """A reading worker's start: a watch that ends it once its writer is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _changed(file: Path, run: IndexRun, summary: IndexSummary) -> _Changed | None:
+    """The file's hash when its content is not the one indexed, else None (counted)."""
     source = source_key(file)
     try:
         digest = content_hash(file)
     except OSError as error:
         summary.skipped.append((str(file), f"cannot be read: {error.strerror or error}"))
-        return
+        return None
     known = run.manifest.files.get(source)
     if known and known.sha256 == digest:
         summary.files_unchanged += 1
+        return None
+    return _Changed(source, digest, known)
+
+
+def _finish(
+    file: Path,
+    changed: _Changed | None,
+    future: Future | None,
+    reader: _FileReader,
+    run: IndexRun,
+    summary: IndexSummary,
+) -> None:
+    """Put one read file's documents into the run, or record why it was skipped."""
+    if changed is None or future is None:
         return
-    read = read_documents(file, summary)
+    read = reader.result(file, future)
     if isinstance(read, str):
-        if known and known.status == "indexed":
+        if changed.known and changed.known.status == "indexed":
             read += "; its earlier version stays in the index"
         else:
-            run.record_skipped(source, FileRecord(digest, "skipped", read))
+            run.record_skipped(changed.source, FileRecord(changed.digest, "skipped", read))
         summary.skipped.append((str(file), read))
         return
     documents, note = read
@@ -309,8 +429,8 @@ def index_file(file: Path, run: IndexRun, summary: IndexSummary) -> None:
         summary.not_split.append((str(file), note))
     summary.mined += MINED in note
     articles = sum(1 for doc in documents if doc.kind == ARTICLE)
-    record = FileRecord(digest, "indexed", "", articles, len(documents) - articles, note)
-    run.add(source, documents, record)
+    record = FileRecord(changed.digest, "indexed", "", articles, len(documents) - articles, note)
+    run.add(changed.source, documents, record)
     summary.files_indexed += 1
     summary.articles += record.articles
     summary.comments += record.comments

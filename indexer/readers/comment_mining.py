@@ -30,6 +30,7 @@ from indexer.readers.comment_families import (
 from indexer.readers.comment_parts import FoundComment
 from indexer.readers.dom import HEADINGS, class_and_id, clean, short_text
 
+RECORD_MINING = "record mining"
 MAX_SECTIONS = 8
 MAX_ELEMENTS = 3_000
 MIN_RECORD_TEXT = 2
@@ -210,7 +211,7 @@ def _repeated_blocks(section: Tag) -> CommentMarkup | None:
     if chosen is None:
         return None
     return CommentMarkup(
-        family="record mining",
+        family=RECORD_MINING,
         markers=(),
         items=chosen,
         author=_AUTHOR_SELECTORS,

@@ -38,9 +38,8 @@ from indexer.readers.comment_families import (
     said_signature,
     signed_comments,
 )
-from indexer.readers.comment_mining import comment_sections, mined_comments
+from indexer.readers.comment_mining import RECORD_MINING, comment_sections, mined_comments
 from indexer.readers.comment_parts import (
-    FoundComment,
     byline_name,
     comment_records,
     selected_date,
@@ -118,8 +117,8 @@ PAGE_NOISE = SimpleSelectors(", ".join(
         "#idc-container, .coral-stream, #coral_thread, .fb-comments, #dsq-content",
     )
 ))
-ARTICLE_SCOPE = "article, main, [role=main], .hentry, .h-entry, .post, .type-post"
-PAGE_FRAME = f"header:not(:is({ARTICLE_SCOPE}) header), footer:not(:is({ARTICLE_SCOPE}) footer)"
+# A page's own header and footer, not those of an article inside it.
+ARTICLE_SCOPE = SimpleSelectors("article, main, [role=main], .hentry, .h-entry, .post, .type-post")
 BODY_SELECTORS = (
     ".entry-content",
     "article .post-content",
@@ -230,7 +229,7 @@ def parse_html(data: bytes) -> list[Article]:
     context = DateContext(_language(soup), _saved_date(text[:SAVED_NOTE_BYTES], soup))
     url = _url(soup)
     json_ld = [
-        script.get_text() for script in soup.select('script[type="application/ld+json"]')
+        script.get_text() for script in soup.find_all("script", type="application/ld+json")
     ]
     for element in soup(INVISIBLE):
         element.decompose()
@@ -241,7 +240,7 @@ def parse_html(data: bytes) -> list[Article]:
         element.decompose()
     thread = _thread(soup, context, json_ld)
     article_holders = holders_of(soup, ARTICLE_CONTENT)
-    for element in [*PAGE_NOISE.select(soup), *soup.select(PAGE_FRAME)]:
+    for element in [*PAGE_NOISE.select(soup), *_page_frame(soup)]:
         if element.parent is not None and id(element) not in article_holders:
             element.decompose()
     body_element = _body_element(soup)
@@ -294,32 +293,28 @@ def _thread(soup: BeautifulSoup, context: DateContext, json_ld: list[str]) -> _T
     counts = [(count_items(soup, markup), -rank) for rank, markup in enumerate(candidates)]
     if counts and max(counts)[0] > 0:
         markup = candidates[-max(counts)[1]]
-        found = item_comments(soup, markup, context)
-        if _has_bodies(found):
-            comments = comment_records(found)
-            if markup.first_is_article and comments:
-                return _Thread(_renumbered(comments[1:]), markup.family, opening=comments[0])
+        comments = comment_records(item_comments(soup, markup, context))
+        if comments and markup.first_is_article:
+            return _Thread(_renumbered(comments[1:]), markup.family, opening=comments[0])
+        if comments:
             return _Thread(comments, markup.family)
+    for signature, forward in ((posted_by_signature, False), (said_signature, True)):
+        comments = comment_records(signed_comments(soup, signature, context, forward))
+        if comments:
+            return _Thread(comments, "signature lines")
     numbered = any(name.startswith(("cmt_", "cmt-")) for name in ids)
-    readers = (
-        ("signature lines", lambda: signed_comments(soup, posted_by_signature, context, False)),
-        ("signature lines", lambda: signed_comments(soup, said_signature, context, True)),
-    )
-    for name, read in readers:
-        found = read()
-        if _has_bodies(found):
-            return _Thread(comment_records(found), name)
-    declared = json_ld_comments(json_ld, context)
+    declared = comment_records(json_ld_comments(json_ld, context))
     sections = comment_sections(soup, first(soup, BODY_SELECTORS))
     for section in sections:
-        found = mined_comments(section.element, context)
-        if _has_bodies(found) and len(found) >= len(declared):
+        mined = mined_comments(section.element, context)
+        comments = comment_records(mined, back_references=numbered)
+        if comments and len(comments) >= len(declared):
             section.element.decompose()
-            return _Thread(comment_records(found, back_references=numbered), "record mining")
-    if _has_bodies(declared):
+            return _Thread(comments, RECORD_MINING)
+    if declared:
         for section in sections:
             section.element.decompose()
-        return _Thread(comment_records(declared), "JSON-LD")
+        return _Thread(declared, "JSON-LD")
     if sections and _holds_text(sections[0].element):
         section = sections[0]
         reason = f"a comment section ({section.evidence}) whose comments could not be told apart"
@@ -333,13 +328,18 @@ def _renumbered(comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
     return tuple(replace(comment, position=n) for n, comment in enumerate(comments, start=1))
 
 
-def _has_bodies(found: list[FoundComment]) -> bool:
-    return any(html_to_text(item.body) for item in islice(found, MAX_CANDIDATES))
-
-
 def _holds_text(element: Tag) -> bool:
     """Whether a section holds more than a heading and a form: text someone wrote."""
     return len(element.get_text(" ", strip=True)) > 80
+
+
+def _page_frame(soup: BeautifulSoup) -> list[Tag]:
+    """The page's own <header> and <footer>: those outside any article."""
+    return [
+        element
+        for element in soup.find_all(("header", "footer"))
+        if not any(ARTICLE_SCOPE.matches(ancestor) for ancestor in element.parents)
+    ]
 
 
 def _drop_sidebars(soup: BeautifulSoup) -> None:

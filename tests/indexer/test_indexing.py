@@ -241,3 +241,22 @@ def test_index_paths_rebuild_moves_to_another_engine_and_readers_follow(
     assert search(engine, SearchRequest(q="putin")).total == 6
     index_paths([seed_path], index_dir, rebuild=True)
     assert layout.read_manifest(layout.current()).engine == other
+
+
+def all_documents(index_dir: Path) -> list:
+    engine = open_engine(index_dir)
+    total = search(engine, SearchRequest()).total
+    pages = range(1, total // 100 + 2)
+    hits = [hit for n in pages for hit in search(engine, SearchRequest(per_page=100, page=n)).hits]
+    return sorted((hit.document for hit in hits), key=lambda document: document.id)
+
+
+def test_index_paths_reading_in_worker_processes_gives_the_same_documents(tmp_path, engine_name):
+    """Pages read by a pool of processes go in exactly as one process puts them."""
+    families = Path(__file__).parents[1] / "fixtures" / "html" / "families"
+    alone = index_paths([families], tmp_path / "alone", workers=1, engine=engine_name)
+    pooled = index_paths([families], tmp_path / "pooled", workers=2, engine=engine_name)
+
+    assert (pooled.files_indexed, pooled.comments) == (alone.files_indexed, alone.comments)
+    assert pooled.files_indexed == len(list(families.rglob("*.html")))
+    assert all_documents(tmp_path / "pooled") == all_documents(tmp_path / "alone")
