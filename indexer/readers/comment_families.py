@@ -27,10 +27,11 @@ from bs4.element import PageElement, Tag
 
 from indexer.dates import DateContext, find_date, read_date
 from indexer.readers.comment_parts import (
+    SAYING,
     FoundComment,
     author_name,
     clean_name,
-    element_date,
+    dated_element,
 )
 from indexer.readers.dom import (
     HEADINGS,
@@ -83,10 +84,7 @@ _PARENT_ATTRIBUTES = ("data-parent", "data-parent-id", "data-parentid", "parent"
 _POSTED_BY = re.compile(
     r"^posted by\b\s*(?P<author>[^|]{0,80}?)\s*\|\s*report (?:this )?as abusive$", re.IGNORECASE
 )
-_SAID = re.compile(
-    r"^(?P<rest>.+?)\s*\b(?:said|says|wrote|zei|zegt|sagt|schrieb|dit|a écrit|dijo|disse)\s*:?$",
-    re.IGNORECASE,
-)
+_SAID = re.compile(rf"^(?P<rest>.+?)\s*\b(?:{SAYING})\s*:?$", re.IGNORECASE)
 _SENTENCE = re.compile(r"[!?]|\w{3,}[.:]\s+\w")
 _NUMBERED = re.compile(r"^\s*(?P<number>\d{1,4})\s*[.)]\s*(?P<rest>.+)$")
 
@@ -501,7 +499,7 @@ def item_comments(
         enclosing = nested_in[id(item)]
         parent = keys[id(enclosing)] if enclosing is not None else _declared_parent(item)
         author_element = _author_element(item, markup.author)
-        date_element, date = _date_element(item, markup.date, context)
+        date_element, date = dated_element(item, markup.date, context)
         body_element = first(item, markup.body) if markup.body else _text_block(item)
         author = author_name(author_element)
         if date is None and author_element is not None:
@@ -523,17 +521,6 @@ def _author_element(item: Tag, selectors: tuple[str, ...]) -> Tag | None:
         if author_name(element):
             return element
     return None
-
-
-def _date_element(
-    item: Tag, selectors: tuple[str, ...], context: DateContext
-) -> tuple[Tag | None, datetime | None]:
-    """The first element the selectors find that states a date, and the date."""
-    for element in islice(ranked(item, selectors), MAX_CANDIDATES):
-        date = element_date(element, context)
-        if date is not None:
-            return element, date
-    return None, None
 
 
 def _header_date(line: Tag, context: DateContext) -> datetime | None:

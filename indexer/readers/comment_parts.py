@@ -42,7 +42,7 @@ _NOT_NAME_CLASS = re.compile(
     r"badge|label|role|says|date|time|meta|reply|edit|permalink|link-|rank|karma|points|"
     r"avatar|votes|flair|tag\b|status|screen-reader|sr-only|hidden|visually-hidden|rolle|rang"
 )
-_SAYS = (
+SAYING = (
     r"says|said|wrote|writes|replied|sagt|schreibt|schrieb|meint|meinte|dit|a\s+écrit|écrit|"
     r"dice|dijo|escribió|escribe|comentó|napsal[a]?|píše|napisał[a]?|pisze|scrive|ha\s+scritto|"
     r"zegt|schreef|schrijft|zei|disse|escreveu|diz|comentou|yazdı|der"
@@ -75,7 +75,7 @@ _NO_NAME = re.compile(
     re.IGNORECASE,
 )
 _TAIL = re.compile(
-    rf"(?:\s*[,:;|\-\u2013\u2014\u00bb\u2022\u00b7]?\s*\b(?:{_SAYS}|{_LABELS}|{_BADGES})\b\s*[:.!\u2026]*)+$",
+    rf"(?:\s*[,:;|\-\u2013\u2014\u00bb\u2022\u00b7]?\s*\b(?:{SAYING}|{_LABELS}|{_BADGES})\b\s*[:.!\u2026]*)+$",
     re.IGNORECASE,
 )
 _DATE_JOINER = re.compile(
@@ -97,7 +97,7 @@ _NUMBER_SUFFIX = re.compile(r"(\d+)$")
 _BACK_REFERENCE = re.compile(r"(?<![\w\[])\[(\d{1,4})\](?!\()")
 _MENTION = re.compile(r"^\s*@\s?")
 _FIRST_WORD = re.compile(r"[^\W_][\w.'-]*[^\W_]|[^\W_]")
-_SAYS_OPENING = re.compile(rf"^\s*(?:{_SAYS})\s*:\s*", re.IGNORECASE)
+_SAYS_OPENING = re.compile(rf"^\s*(?:{SAYING})\s*:\s*", re.IGNORECASE)
 _DATE_SEPARATORS = re.compile(r"\s*[|\u2022\u00b7]\s*")
 _DATE_ATTRIBUTES = ("datetime", "content", "title", "data-datetime", "data-date", "aria-label")
 _EPOCH_ATTRIBUTES = ("data-utime", "data-time", "data-timestamp", "data-created")
@@ -172,11 +172,6 @@ def clean_name(text: str) -> str:
     return text
 
 
-def byline_name(text: str) -> str:
-    """An article's byline: the name, without "By", a mailto: or a bracketed nickname."""
-    return clean_name(text)
-
-
 def _name_text(element: Tag) -> str:
     """The visible text of an author element, leaving out its badges and labels."""
     nodes = first_descendants(element, MAX_AUTHOR_NODES)
@@ -209,11 +204,18 @@ def _name_text(element: Tag) -> str:
 
 def selected_date(scope: Tag, selectors: tuple[str, ...], context: DateContext) -> datetime | None:
     """The first date that the elements the selectors find state."""
+    return dated_element(scope, selectors, context)[1]
+
+
+def dated_element(
+    scope: Tag, selectors: tuple[str, ...], context: DateContext
+) -> tuple[Tag | None, datetime | None]:
+    """The first element the selectors find that states a date, and the date."""
     for element in islice(ranked(scope, selectors), MAX_CANDIDATES):
         date = element_date(element, context)
         if date is not None:
-            return date
-    return None
+            return element, date
+    return None, None
 
 
 def element_date(element: Tag, context: DateContext) -> datetime | None:

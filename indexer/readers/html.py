@@ -40,7 +40,7 @@ from indexer.readers.comment_families import (
 )
 from indexer.readers.comment_mining import RECORD_MINING, comment_sections, mined_comments
 from indexer.readers.comment_parts import (
-    byline_name,
+    clean_name,
     comment_records,
     selected_date,
 )
@@ -76,7 +76,6 @@ MAX_SIDEBARS = 200
 SAVED_NOTE_BYTES = 4096
 
 INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 # Page furniture that can hold comment-like lists of other pages ("Recent
 # comments" widgets); taken out before comments are looked for.
@@ -478,10 +477,10 @@ def _byline(soup: BeautifulSoup, container: Tag) -> str | None:
     """The article's author as its page credits them, without a leading "By"."""
     for scope in (container, soup):
         for element in islice(ranked(scope, BYLINE_SELECTORS), MAX_CANDIDATES):
-            name = byline_name(text_of(element))
+            name = clean_name(text_of(element))
             if name and len(name) <= MAX_BYLINE_LENGTH:
                 return name
-    name = byline_name(_meta(soup, 'meta[name="author" i]'))
+    name = clean_name(_meta(soup, 'meta[name="author" i]'))
     return name if name and len(name) <= MAX_BYLINE_LENGTH else None
 
 
