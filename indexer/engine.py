@@ -128,8 +128,6 @@ class Snapshot(Protocol):
 
     def doc_count(self) -> int: ...
 
-    def sources(self) -> set[str]: ...
-
 
 class Engine(Protocol):
     def snapshot(self) -> Snapshot:

@@ -370,9 +370,6 @@ class TantivySnapshot:
     def doc_count(self) -> int:
         return self.searcher.num_docs
 
-    def sources(self) -> set[str]:
-        return {term for term, _ in self.searcher.terms_with_prefix("source", "")}
-
     def compile(self, text: str) -> Query:
         """The query string as a tantivy query.
 

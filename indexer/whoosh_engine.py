@@ -32,7 +32,6 @@ from whoosh.qparser import (
     MultifieldParser,
     PlusMinusPlugin,
 )
-from whoosh.reading import EmptyReader
 from whoosh.util.times import long_to_datetime
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
@@ -275,7 +274,7 @@ class WhooshStore:
 
 
 class WhooshReader:
-    """The reading side of one generation: one shared searcher, refreshed after commits.
+    """The reading side of one generation: one shared searcher, opened anew after commits.
 
     It never writes: the index is opened read-only, so a copy of the folder can be
     served from read-only storage.
@@ -293,16 +292,15 @@ class WhooshReader:
 
     def snapshot(self) -> WhooshSnapshot:
         """The index as it is now: checking costs a read of the generation's table of
-        contents, not a reopening of the index."""
+        contents, not a reopening of the index.
+
+        A changed index is opened anew rather than refreshed: Whoosh's refresh keeps
+        the readers of segments it already had, with their old deletions, and even
+        segments merged away since, so removed documents would still be found.
+        """
         with self._lock:
-            searcher = self._snapshot.searcher
-            if not searcher.up_to_date():
-                # An index with no documents yet has an empty reader, which never counts
-                # as up to date and cannot be refreshed: open it anew.
-                empty = isinstance(searcher.reader(), EmptyReader)
-                self._snapshot = WhooshSnapshot(
-                    self._open_searcher() if empty else searcher.refresh()
-                )
+            if not self._snapshot.searcher.up_to_date():
+                self._snapshot = WhooshSnapshot(self._open_searcher())
             return self._snapshot
 
 
@@ -376,9 +374,6 @@ class WhooshSnapshot:
         self._columns: Columns | None = None
         self._matches: OrderedDict[str, np.ndarray] = OrderedDict()
         self._masks: OrderedDict[tuple[str, frozenset[str]], np.ndarray] = OrderedDict()
-
-    def sources(self) -> set[str]:
-        return {term.decode("utf-8") for term in self.searcher.lexicon("source")}
 
     def doc_count(self) -> int:
         return self.searcher.doc_count()
