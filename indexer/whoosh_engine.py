@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import itertools
+import multiprocessing
+import multiprocessing.util
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -43,6 +45,7 @@ from indexer.engine import (
     cache_entries,
 )
 from indexer.facets import COPIED, facet_keys
+from indexer.processes import leave_with_parent
 from indexer.query import SEARCH_FIELDS, nearest, suggest, syntax_problem
 from indexer.snippets import SNIPPET_CHARS
 from indexer.whoosh_analysis import StemmedText, term, unseen_words
@@ -58,6 +61,17 @@ WRITER_PROCS = 2
 WRITER_POOL_MB = 1024
 CACHED_MATCHES = cache_entries(16)  # recent queries whose matching documents are kept
 CACHED_FILTERS = 64
+
+
+def _writer_process_started(_: object) -> None:
+    """In each of Whoosh's writing subprocesses, which are forked and so inherit the
+    index's locks: end it with the indexer, so a killed indexer leaves no lock held."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        leave_with_parent(parent.pid)
+
+
+multiprocessing.util.register_after_fork(_writer_process_started, _writer_process_started)
 
 
 class AuthorFoldFilter(Filter):

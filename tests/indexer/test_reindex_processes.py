@@ -109,6 +109,69 @@ def test_killed_indexer_leaves_the_previous_index_and_the_next_run_completes(see
     assert total(seeded) == before + files * 4
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.engines("whoosh")
+def test_killing_an_indexer_while_its_writer_processes_run_leaves_no_lock(seeded, tmp_path):
+    """A big batch is written by forked writer processes; they must die with the indexer,
+    or they would hold the index's lock for good."""
+    lines = [json.dumps({"kind": "article", "id": "big", "title": "Harbour", "body": "x"})]
+    lines += [
+        json.dumps(
+            {
+                "kind": "comment",
+                "id": f"c{n}",
+                "article_id": "big",
+                "author": f"r{n % 97}",
+                "body": f"comment {n} on the harbour, with a few more words",
+                "position": n,
+            }
+        )
+        for n in range(1, 12_000)
+    ]
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    indexer = start_indexer(seeded, str(big))
+    deadline = time.monotonic() + 120
+    while not (writers := children(indexer.pid)) and time.monotonic() < deadline:
+        assert indexer.poll() is None, indexer.communicate()
+        time.sleep(0.02)
+    assert writers, "the indexer never started its writer processes"
+    indexer.send_signal(signal.SIGKILL)
+    indexer.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in writers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in writers)
+    rerun = subprocess.run(
+        [HUBBUB, "index", str(big), "--wait", "5", "--quiet", "--index", str(seeded)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert total(seeded, "harbour") == 12_000
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
