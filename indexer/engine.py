@@ -120,8 +120,9 @@ class Snapshot(Protocol):
         name as most often written, for "article" the title. Keys without a label
         are left out."""
 
-    def suggest(self, query: str) -> str | None:
-        """The query with misspelt words replaced by the index's own, or None."""
+    def suggest(self, query: str, deadline: float | None = None) -> str | None:
+        """The query with misspelt words replaced by the index's own, or None; no word
+        is looked up after `deadline` (a `time.monotonic()` value)."""
 
     def thread(self, article_id: str) -> list[Document]:
         """An article's document and its comments, in thread order."""

@@ -9,6 +9,7 @@ correct misspellings the same way (`suggest`), each from its own index's words.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too many words
 FUZZY_DISTANCE = re.compile(r"~(\d+)")
 MAX_EDITS = 2
+MAX_EXPANSIONS = 1024  # index terms one wildcard or fuzzy term stands for, at most
+MAX_SUGGESTED_WORDS = 8  # distinct words a did-you-mean looks up
 MAX_DEPTH = 32  # brackets within brackets; deeper is refused, not recursed into
 
 TOKEN = re.compile(
@@ -245,30 +248,38 @@ def nearest(word: str, candidates: Iterable[tuple[str, int]], edits: int) -> str
 
 
 def suggest(
-    text: str, known: Callable[[str], bool], closest: Callable[[str, int], str | None]
+    text: str,
+    known: Callable[[str], bool],
+    closest: Callable[[str, int], str | None],
+    deadline: float | None = None,
 ) -> str | None:
     """The query with each word the index lacks replaced by the nearest it has.
 
-    Words are looked up lower-cased; the nearest is the closest in edits (one, then
-    two) and, among those, the engine's choice. Field values, operators and syntax
-    are left as they are.
+    Words are looked up lower-cased, each once however often it is written, and at
+    most `MAX_SUGGESTED_WORDS` of them; the nearest is the closest in edits (one,
+    then two) and, among those, the engine's choice. Field values, operators and
+    syntax are left as they are. Past `deadline` (a `time.monotonic()` value) no
+    more words are looked up: a suggestion must not cost more than the search.
 
     :param known: whether the index holds a word.
     :param closest: the index's word nearest to a word within some edits, or None.
     """
-    changed = False
+    nearest_of: dict[str, str | None] = {}
+
+    def lookup(word: str) -> str | None:
+        if word not in nearest_of:
+            out_of_time = deadline is not None and time.monotonic() > deadline
+            if out_of_time or len(nearest_of) >= MAX_SUGGESTED_WORDS or known(word):
+                nearest_of[word] = None
+            else:
+                nearest_of[word] = next(
+                    filter(None, (closest(word, d) for d in range(1, MAX_EDITS + 1))), None
+                )
+        return nearest_of[word]
 
     def correct(match: re.Match) -> str:
-        nonlocal changed
         word = match.group(0)
-        if word in OPERATORS or known(word.lower()):
-            return word
-        for distance in range(1, MAX_EDITS + 1):
-            found = closest(word.lower(), distance)
-            if found:
-                changed = True
-                return found
-        return word
+        return word if word in OPERATORS else lookup(word.lower()) or word
 
     corrected = SUGGESTABLE_WORD.sub(correct, text)
-    return corrected if changed else None
+    return corrected if corrected != text else None

@@ -374,7 +374,8 @@ def run_search(
     partial = not (selection.matches.complete and ranked_in_time)
     suggestion = None
     if selection.total < SUGGEST_BELOW and selection.query.strip():
-        suggestion = snapshot.suggest(selection.query)
+        suggestion = snapshot.suggest(selection.query, selection.deadline)
+        partial = partial or time.monotonic() > selection.deadline
     return SearchResult(
         request=request,
         total=selection.total,

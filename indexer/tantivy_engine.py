@@ -589,7 +589,7 @@ class TantivySnapshot:
         with self._lock:
             return {key: known[key] for key in keys if known.get(key)}
 
-    def suggest(self, text: str) -> str | None:
+    def suggest(self, text: str, deadline: float | None = None) -> str | None:
         """Did-you-mean from the unstemmed words of the bodies; candidates share the
         word's first or second letter as their first."""
         searcher = self.searcher
@@ -601,7 +601,10 @@ class TantivySnapshot:
             )
             return nearest(word, candidates, edits)
 
-        return suggest(text, lambda word: searcher.doc_freq("words", word) > 0, closest)
+        def known(word: str) -> bool:
+            return searcher.doc_freq("words", word) > 0
+
+        return suggest(text, known, closest, deadline)
 
     def thread(self, article_id: str) -> list[Document]:
         query = Query.term_query(self.schema, "f_article", article_id)

@@ -46,7 +46,14 @@ from indexer.engine import (
 )
 from indexer.facets import COPIED, facet_keys
 from indexer.processes import leave_with_parent
-from indexer.query import SEARCH_FIELDS, nearest, suggest, syntax_problem
+from indexer.query import (
+    MAX_EXPANSIONS,
+    SEARCH_FIELDS,
+    edit_distance,
+    nearest,
+    suggest,
+    syntax_problem,
+)
 from indexer.snippets import SNIPPET_CHARS
 from indexer.whoosh_analysis import StemmedText, term, unseen_words
 
@@ -318,6 +325,37 @@ class WhooshReader:
             return self._snapshot
 
 
+class FirstTerms(query.MultiTerm):
+    """A wildcard or fuzzy term that stands for at most `MAX_EXPANSIONS` index terms,
+    the first in the lexicon's order: the work one such term causes stays bounded."""
+
+    def __init__(self, expanding: query.MultiTerm) -> None:
+        self.expanding = expanding
+        self.fieldname = expanding.field()
+        self.text = expanding.text
+        self.boost = expanding.boost
+        self.constantscore = expanding.constantscore
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FirstTerms) and other.expanding == self.expanding
+
+    def __hash__(self) -> int:
+        return hash(self.expanding)
+
+    def __repr__(self) -> str:
+        return f"FirstTerms({self.expanding!r})"
+
+    def _btexts(self, ixreader):
+        return itertools.islice(self.expanding._btexts(ixreader), MAX_EXPANSIONS)
+
+
+def bounded_expansions(parsed: query.Query) -> query.Query:
+    """The query with every wildcard and fuzzy term bounded (see `FirstTerms`)."""
+    if isinstance(parsed, query.MultiTerm):
+        return FirstTerms(parsed)
+    return parsed.apply(bounded_expansions)
+
+
 def build_parser(schema: Schema) -> MultifieldParser:
     parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup)
     parser.add_plugin(FieldAliasPlugin({"article_id": ["article"], "body": ["text"]}))
@@ -402,30 +440,39 @@ class WhooshSnapshot:
             parsed = self._parser.parse(text)
         except Exception as error:
             raise QuerySyntaxError(str(error)) from error
-        return parsed
+        return bounded_expansions(parsed)
 
-    def suggest(self, text: str) -> str | None:
+    def suggest(self, text: str, deadline: float | None = None) -> str | None:
         """Did-you-mean from the unstemmed words of the bodies: of the words close
         enough, the one whose search finds the most bodies.
 
         A word counts while a live document holds it: the lexicon keeps the words of
-        deleted documents until their segment is merged.
+        deleted documents until their segment is merged. Stop words are never
+        searched, so never corrected.
         """
         searcher = self.searcher
         reader = searcher.reader()
 
         def known(word: str) -> bool:
-            return searcher.document_number(**{SPELLING_FIELD: word}) is not None
+            return not term(word) or searcher.document_number(**{SPELLING_FIELD: word}) is not None
 
         def closest(word: str, edits: int) -> str | None:
+            """Candidates share the word's first or second letter as their first: a
+            look through two letters' words, not an automaton over the lexicon."""
+            near = (
+                found
+                for start in dict.fromkeys(word[:2])
+                for found in (
+                    raw.decode("utf-8") for raw in reader.expand_prefix(SPELLING_FIELD, start)
+                )
+                if edit_distance(word, found, edits) <= edits
+            )
             candidates = (
-                (found, reader.doc_frequency("body", term(found)))
-                for found in reader.terms_within(SPELLING_FIELD, word, edits)
-                if known(found)
+                (found, reader.doc_frequency("body", term(found))) for found in near if known(found)
             )
             return nearest(word, candidates, edits)
 
-        return suggest(text, known, closest)
+        return suggest(text, known, closest, deadline)
 
     def columns(self) -> Columns:
         """Read once per snapshot: every facet count after that is arithmetic."""
@@ -547,7 +594,7 @@ class WhooshSnapshot:
                     sorting.FieldFacet("position", reverse=reverse),
                 ]
             )
-        collector = self.searcher.collector(limit=limit, sortedby=sortedby)
+        collector = self.searcher.collector(limit=limit, sortedby=sortedby, terms=True)
         if deadline is not None:
             seconds = max(deadline - time.monotonic(), 0.001)
             collector = collectors.TimeLimitCollector(collector, seconds, use_alarm=False)

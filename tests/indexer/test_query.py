@@ -1,9 +1,13 @@
 """The engine-neutral query language: the tree the tantivy engine compiles, and did-you-mean."""
 
+import time
+
 import pytest
 
 from indexer.engine import QuerySyntaxError
 from indexer.query import (
+    MAX_EDITS,
+    MAX_SUGGESTED_WORDS,
     Group,
     Not,
     Phrase,
@@ -85,6 +89,29 @@ def test_suggest_replaces_unknown_words_and_leaves_syntax_alone():
         "putn author:Umairpk", known.__contains__, lambda w, d: closest.get((w, d))
     )
     assert suggestion == "putin author:Umairpk"
+
+
+def test_suggest_looks_each_word_up_once_and_a_bounded_number_of_words():
+    asked: list[str] = []
+
+    def closest(word: str, edits: int) -> str | None:
+        asked.append(word)
+        return None
+
+    repeated = " ".join(["qqqq"] * 240)
+    assert suggest(repeated, lambda word: False, closest) is None
+    assert set(asked) == {"qqqq"} and len(asked) == MAX_EDITS
+    asked.clear()
+    many = " ".join(f"wor{chr(97 + n)}x" for n in range(20))
+    suggest(many, lambda word: False, closest)
+    assert len(set(asked)) == MAX_SUGGESTED_WORDS
+
+
+def test_suggest_looks_nothing_up_past_its_deadline():
+    asked: list[str] = []
+    past = time.monotonic() - 1
+    assert suggest("putn", lambda word: False, lambda w, d: asked.append(w), past) is None
+    assert asked == []
 
 
 @pytest.mark.parametrize(
