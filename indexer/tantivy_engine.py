@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
+import shutil
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
@@ -259,16 +263,28 @@ class TantivyReader:
     """The reading side of one generation: a searcher renewed after each commit.
 
     Whether there was a commit is a stat of `meta.json`, which tantivy replaces
-    atomically on every commit.
+    atomically on every commit. Tantivy takes a lock file to read, which it cannot
+    create where the index sits on read-only storage; such an index is read through
+    `LinkedCopy`, made anew after each commit.
     """
 
     def __init__(self, generation: Path) -> None:
+        self._generation = generation
         self._meta = generation / "meta.json"
-        self._ix = opened(generation)
-        self._ix.config_reader(reload_policy="Manual")
+        self._copy: LinkedCopy | None = None
         self._lock = threading.Lock()
         self._stamp = self._meta_stamp()
+        self._ix = self._open()
         self._snapshot = TantivySnapshot(self._ix)
+
+    def _open(self) -> tantivy.Index:
+        if os.access(self._generation, os.W_OK):
+            ix = opened(self._generation)
+        else:
+            self._copy = LinkedCopy(self._generation)
+            ix = opened(self._copy.path)
+        ix.config_reader(reload_policy="Manual")
+        return ix
 
     def _meta_stamp(self) -> int | None:
         try:
@@ -280,10 +296,25 @@ class TantivyReader:
         with self._lock:
             stamp = self._meta_stamp()
             if stamp != self._stamp:
-                self._ix.reload()
                 self._stamp = stamp
+                if self._copy is None:
+                    self._ix.reload()
+                else:
+                    self._ix = self._open()
                 self._snapshot = TantivySnapshot(self._ix)
             return self._snapshot
+
+
+class LinkedCopy:
+    """A temporary folder of links to a generation's files, where tantivy may write
+    its lock files; removed when no longer used."""
+
+    def __init__(self, generation: Path) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="hubbub-tantivy-"))
+        weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+        for file in generation.iterdir():
+            if not file.name.startswith(".tantivy-"):
+                (self.path / file.name).symlink_to(file.resolve())
 
 
 def articles_known(

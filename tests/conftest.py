@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -124,3 +128,30 @@ def seed_commenters() -> list[str]:
         "Umairpk", "pakistan", "Umairpk", "Matrixx", "KPSingh01", "forbirds", "pakistan",
         "pakistan", "True.North", "Jammu", "Anonymous", "pak1991", "7Winds", "singham",
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SmallDisk:
+    """A tmpfs of its own: it fills up after a few megabytes and can be made read-only."""
+
+    path: Path
+
+    def read_only(self) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
+
+    def writable(self) -> None:
+        subprocess.run(["mount", "-o", "remount,rw", str(self.path)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """A 4 MB tmpfs, mounted for the test (mounting needs root, as CI runs)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root: run the tests as root, as CI does")
+    path = tmp_path / "small-disk"
+    path.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(path)], check=True)
+    try:
+        yield SmallDisk(path)
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)

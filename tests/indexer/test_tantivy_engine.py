@@ -1,6 +1,8 @@
 """What only the tantivy engine does: its own index layout and facet numbers."""
 
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -8,6 +10,7 @@ from indexer.archive import open_engine
 from indexer.cli import cli
 from indexer.engine import IndexOutdated
 from indexer.indexing import index_paths
+from indexer.search import SearchRequest, search
 from indexer.tantivy_engine import build_schema, key_number
 
 NUMBER_OF_ARTICLE_0001 = 5569212556556757321
@@ -44,3 +47,18 @@ def test_key_number_is_signed_64_bit_and_distinct_per_key():
 
 def test_key_number_never_changes_as_indexes_store_it():
     assert key_number("article-0001") == NUMBER_OF_ARTICLE_0001
+
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_an_index_on_read_only_storage_can_be_searched(small_disk, seed_path, engine: str) -> None:
+    index_dir = small_disk.path / "index"
+    index_paths([seed_path], index_dir, engine=engine)
+    small_disk.read_only()
+    runner = CliRunner()
+    found = runner.invoke(cli, ["search", "putin", "--json", "--index", str(index_dir)])
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.output)["total"] == 6
+    stats = runner.invoke(cli, ["stats", "--index", str(index_dir)])
+    assert stats.exit_code == 0, stats.output
+    assert search(open_engine(index_dir), SearchRequest(q="putin")).total == 6
