@@ -83,6 +83,12 @@ def fold_author(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
+def one_line(name: str) -> str:
+    """A name on one line: a line break, tab or control character (JSON lines can hold
+    them) would give its author a page no link can reach."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in name).split())
+
+
 def slugify(text: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -115,7 +121,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
             kind=ARTICLE,
             article_id=aid,
             article_title=article.title,
-            author=article.byline or "",
+            author=one_line(article.byline or ""),
             date=article.date,
             article_date=article.date,
             position=0,
@@ -137,7 +143,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 kind=COMMENT,
                 article_id=aid,
                 article_title=article.title,
-                author=redact_author(comment.author),
+                author=one_line(redact_author(comment.author)),
                 date=comment.date,
                 article_date=article.date,
                 position=comment.position,

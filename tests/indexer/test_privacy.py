@@ -12,6 +12,10 @@ from indexer.records import Article, Comment
         ("from 203.0.113.7.", f"from {IP_REMOVED}."),
         ("host 2001:db8::ff00:42:8329 seen", f"host {IP_REMOVED} seen"),
         ("full fe80:0:0:0:202:b3ff:fe1e:8329", f"full {IP_REMOVED}"),
+        ("mapped 2001:db8::198.18.1.1 here", f"mapped {IP_REMOVED} here"),
+        ("ends with ::ffff:192.0.2.1.", f"ends with {IP_REMOVED}."),
+        ('write to "john doe"@example.com soon', f"write to {EMAIL_REMOVED} soon"),
+        ("or jane@[203.0.113.9] instead", f"or {EMAIL_REMOVED} instead"),
     ],
 )
 def test_redact_replaces_addresses(text, expected):
@@ -20,7 +24,14 @@ def test_redact_replaces_addresses(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["at 12:59 or 12:59:30", "version 1.2.3", "6,000 MW in 2012", "300.1.1.1 is no address"],
+    [
+        "at 12:59 or 12:59:30",
+        "version 1.2.3",
+        "6,000 MW in 2012",
+        "300.1.1.1 is no address",
+        "John 3:16:2 and a:b:c",
+        'he said "no"@ the end',
+    ],
 )
 def test_redact_leaves_ordinary_text_alone(text):
     assert redact(text) == text
