@@ -37,6 +37,7 @@ SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 EXPORT_CAP = 10_000
+MAX_RESULT_WINDOW = 10_000  # the deepest hit a page may reach, as in Elasticsearch
 MAX_FACET_VALUES = ALL_VALUES
 CACHED_RESULTS = 256  # recent results kept per process, for each snapshot they came from
 QUERY_SECONDS = 5.0  # each search's time budget; past it, what was found is returned
@@ -112,6 +113,11 @@ class SearchRequest:
             raise InvalidRequest("The page number starts at 1.")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidRequest(f"The page size must be between 1 and {MAX_PER_PAGE}.")
+        if self.page * self.per_page > MAX_RESULT_WINDOW:
+            raise InvalidRequest(
+                f"Pages reach the first {MAX_RESULT_WINDOW:,} results only: narrow the search "
+                "with a filter or dates, or download it as an export."
+            )
         if not 1 <= self.facet_size <= FACET_LIMIT:
             raise InvalidRequest(f"The facet size must be between 1 and {FACET_LIMIT}.")
 
@@ -161,7 +167,9 @@ class SearchResult:
 
     @property
     def page_count(self) -> int:
-        return max(1, math.ceil(self.total / self.request.per_page))
+        """The pages that can be shown: those holding the first MAX_RESULT_WINDOW hits."""
+        per_page = self.request.per_page
+        return max(1, min(math.ceil(self.total / per_page), MAX_RESULT_WINDOW // per_page))
 
     def to_json(self) -> dict:
         return {
@@ -365,12 +373,17 @@ def search(engine: Engine, request: SearchRequest) -> SearchResult:
 def run_search(
     engine: Engine, request: SearchRequest, snapshot: Snapshot | None = None
 ) -> SearchResult:
+    """One page of a search; a page past the last hit is empty, and the engine is not
+    asked for its hits (a deep offset costs memory in the engine, whatever it finds)."""
     selection = select(engine, request, snapshot=snapshot)
     offset = (request.page - 1) * request.per_page
     snapshot = selection.snapshot
-    page, ranked_in_time = selection.matches.ranked(
-        request.sort, offset, request.per_page, selection.deadline, request.highlight
-    )
+    if offset and offset >= selection.total:
+        page, ranked_in_time = [], True
+    else:
+        page, ranked_in_time = selection.matches.ranked(
+            request.sort, offset, request.per_page, selection.deadline, request.highlight
+        )
     partial = not (selection.matches.complete and ranked_in_time)
     suggestion = None
     if selection.total < SUGGEST_BELOW and selection.query.strip():

@@ -729,14 +729,18 @@ class TantivyMatches:
         highlight: bool = True,
     ) -> tuple[list[tuple[Document, str]], bool]:
         """A page; past `deadline` nothing is marked, and the page says it is partial.
-        Without facets the total is not known yet, and the page's search counts it."""
+
+        Without facets the total is not known yet: the first page's search counts it,
+        and a later page is counted first, as tantivy makes room for every hit up to the
+        offset before it looks for any: it is never asked past the last hit, where a deep
+        enough page would abort the process for want of memory."""
         snapshot = self._snapshot
-        if self._total is None:
-            found = snapshot.search(self._passing, sort, offset, limit, count=True)
+        if self._total is None and not offset:
+            found = snapshot.search(self._passing, sort, 0, limit, count=True)
             self._total = found.count
             docs = list(stored(snapshot.searcher, found.hits))
         else:
-            docs = list(snapshot.hits(self._passing, self._total, sort, offset, limit))
+            docs = list(snapshot.hits(self._passing, self.total, sort, offset, limit))
         in_time = deadline is None or time.monotonic() <= deadline
         if not (highlight and in_time):
             return [(doc, "") for doc in docs], in_time

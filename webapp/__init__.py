@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from indexer.search import InvalidRequest
+from webapp.state import check_request_size
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -20,12 +21,24 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# The routes outside /api/ that answer JSON.
+JSON_EXPORTS = ("exports.export_json", "exports.export_ndjson")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the site; `test_config` replaces the instance config, as in the Flask tutorial."""
+    """Create the site; `test_config` replaces the instance config, as in the Flask tutorial.
+
+    `INDEX_DIR` (or the environment's HUBBUB_INDEX) is the index served. `BASE_URL` (or
+    HUBBUB_BASE_URL) is the site's public address, e.g. `https://hubbub.example.org/`:
+    feeds and exports, which are read off the site, make their links absolute with it.
+    Without it their links stay relative, as the `Host` a request names is the
+    client's to choose.
+    """
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("HUBBUB_INDEX", "instance/index"))
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("HUBBUB_INDEX", "instance/index"),
+        BASE_URL=os.environ.get("HUBBUB_BASE_URL", ""),
+    )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
@@ -41,15 +54,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(InvalidRequest, bad_request)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
+    app.before_request(check_request_size)
     app.after_request(add_security_headers)
     app.add_template_filter(day, "day")
     app.add_template_filter(basename, "basename")
     return app
 
 
+def answers_json() -> bool:
+    """Whether this request's route answers JSON, so that its errors are JSON too."""
+    return request.path.startswith("/api/") or request.endpoint in JSON_EXPORTS
+
+
 def error_response(status: int, title: str, message: str) -> ResponseReturnValue:
-    """JSON for /api/ paths, an HTML page otherwise: the same error either way."""
-    if request.path.startswith("/api/"):
+    """JSON for the routes that answer JSON, an HTML page otherwise: the same error either way."""
+    if answers_json():
         return jsonify(ok=False, error=message, status=status), status
     return render_template("error.html", status=status, title=title, message=message), status
 

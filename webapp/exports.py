@@ -2,7 +2,9 @@
 
 They take the search page's arguments, so every search can be downloaded or
 followed. Exports stream: rows are written as the index yields them, up to
-EXPORT_CAP, and a response says when the search selected more than it holds.
+EXPORT_CAP, and a response says when the search selected more than it holds. Their
+links are absolute only where the site's BASE_URL is configured, and relative otherwise
+(which Atom allows: a reader resolves them against the feed's own address).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from indexer.documents import COMMENT, Document, iso_date
@@ -58,7 +61,8 @@ class Export:
         return self.total > self.cap
 
     def rows(self) -> Iterator[dict]:
-        """Each document as an export row, its url made absolute for use off the site."""
+        """Each document as an export row, its url made absolute where the site's address
+        is configured."""
         for doc in self.documents:
             yield {
                 "id": doc.id,
@@ -69,7 +73,7 @@ class Export:
                 "article_id": doc.article_id,
                 "article_title": doc.article_title,
                 "position": doc.position,
-                "url": urljoin(request.host_url, doc.url),
+                "url": site_url(doc.url),
                 "body": doc.body,
             }
 
@@ -80,6 +84,22 @@ class Export:
         response.headers["X-Hubbub-Total"] = str(self.total)
         response.headers["X-Hubbub-Truncated"] = "true" if self.truncated else "false"
         return response
+
+
+def site_url(path: str) -> str:
+    """A path on the site, made absolute with the configured BASE_URL, else left relative:
+    the request's `Host` is never used, as whoever sends the request chooses it."""
+    base = current_app.config.get("BASE_URL")
+    return urljoin(base, path) if base else path
+
+
+def atom_id(path: str) -> str:
+    """A permanent id for the feed or entry at `path` on the site.
+
+    Atom ids must be absolute and must never change, even when the site moves or its
+    BASE_URL is first configured, so they are UUIDs named by the path, not URLs.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, path).urn
 
 
 def selection_request() -> SearchRequest:
@@ -176,20 +196,20 @@ def feed() -> ResponseReturnValue:
     search_request = replace(selection_request(), sort="newest")
     _, documents = export_documents(require_engine(), search_request, cap=FEED_ENTRIES)
     links = SearchLinks(request.args)
+    feed_path = links.selection_at("exports.feed")
     generator = FeedGenerator()
-    generator.id(request.url)
+    generator.id(atom_id(feed_path))
     generator.title(
         xml_text(f"Hubbub: {search_request.q}" if search_request.q else "Hubbub: the latest")
     )
-    generator.link(href=request.url, rel="self")
-    generator.link(href=urljoin(request.host_url, links.selection_at("search.index")))
+    generator.link(href=site_url(feed_path), rel="self")
+    generator.link(href=site_url(links.selection_at("search.index")))
     newest = None
     for doc in documents:
-        url = urljoin(request.host_url, doc.url)
         entry = generator.add_entry(order="append")
-        entry.id(url)
+        entry.id(atom_id(doc.url))
         entry.title(xml_text(entry_title(doc)))
-        entry.link(href=url)
+        entry.link(href=site_url(doc.url))
         entry.content(xml_text(doc.body), type="text")
         if doc.author:
             entry.author(name=xml_text(doc.author))

@@ -13,7 +13,14 @@ from indexer.facets import FACET_LIMIT, FacetValue
 from indexer.search import SORTS, Hit, SearchRequest, SearchResult, facet_values, search
 from webapp import exports
 from webapp.archive import build_command, get_engine, index_outdated, require_engine
-from webapp.state import SearchLinks, chosen_filters, grouping, page_numbers, request_from_args
+from webapp.state import (
+    SearchLinks,
+    bounded_page,
+    chosen_filters,
+    grouping,
+    page_numbers,
+    request_from_args,
+)
 
 bp = Blueprint("search", __name__)
 
@@ -124,7 +131,7 @@ def index() -> ResponseReturnValue:
     result = search(engine, search_request)
     links = SearchLinks(request.args)
     author_filter = request.args.get("author_filter", "").strip()
-    return render_template(
+    page = render_template(
         "search/index.html",
         query=search_request.q,
         search_request=search_request,
@@ -140,6 +147,7 @@ def index() -> ResponseReturnValue:
         export_cap=exports.EXPORT_CAP,
         pages=page_numbers(search_request.page, result.page_count),
     )
+    return bounded_page(page)
 
 
 @bp.route("/api/search")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.documents import fold_author
@@ -40,6 +40,48 @@ NO_FACETS = "none"  # facet=none: count no facet at all
 GROUPS = ("article",)
 # Page links either side of the current page before the list is cut with a gap.
 PAGE_WINDOW = 2
+# What one request may carry: every link on the search page repeats the whole query
+# string, so without caps a page grows with the square of what the request holds.
+MAX_QUERY_STRING = 8_192  # characters as sent; about what nginx and Apache take by default
+MAX_ARGUMENTS = 200  # name=value pairs in all
+MAX_VALUES_PER_ARGUMENT = 50  # e.g. authors chosen at once
+# The largest search page a request may make: each facet value, chip and form carries
+# the query string, so even within the caps a long one is multiplied many times.
+MAX_PAGE_BYTES = 4 * 2**20
+
+
+def check_request_size() -> None:
+    """Refuse a query string past the caps before any work is done on it; its length is
+    checked before it is even parsed.
+
+    :raise InvalidRequest: naming the cap that was passed.
+    """
+    if len(request.query_string) > MAX_QUERY_STRING:
+        raise InvalidRequest(
+            f"The query string is too long: at most {MAX_QUERY_STRING:,} characters."
+        )
+    values = dict(request.args.lists())
+    if sum(map(len, values.values())) > MAX_ARGUMENTS:
+        raise InvalidRequest(f"Too many arguments: at most {MAX_ARGUMENTS} in all.")
+    for name, chosen in values.items():
+        if len(chosen) > MAX_VALUES_PER_ARGUMENT:
+            raise InvalidRequest(
+                f"Too many values of {name!r}: "
+                f"at most {MAX_VALUES_PER_ARGUMENT} for any one argument."
+            )
+
+
+def bounded_page(page: str) -> str:
+    """A page built from the query string, refused when it is larger than MAX_PAGE_BYTES.
+
+    :raise InvalidRequest: saying how to make the page smaller.
+    """
+    if len(page.encode()) > MAX_PAGE_BYTES:
+        raise InvalidRequest(
+            f"This page would be larger than {MAX_PAGE_BYTES // 2**20} MB: "
+            "choose fewer filters or write a shorter query."
+        )
+    return page
 
 
 def whole_number(name: str, text: str) -> int:

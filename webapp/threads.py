@@ -10,8 +10,9 @@ from flask.typing import ResponseReturnValue
 from indexer.documents import COMMENT, Document
 from indexer.engine import Engine
 from indexer.replies import ReplyGraph, article_graph
-from indexer.search import MAX_PER_PAGE, SearchRequest, search
+from indexer.search import SearchRequest, export_documents
 from indexer.threads import Thread, get_thread
+from webapp import basename
 from webapp.archive import require_engine
 from webapp.graphs import busiest_pairs, draw_graph
 
@@ -29,20 +30,14 @@ def load_thread(engine: Engine, article_id: str) -> Thread:
     return thread
 
 
-def matching_positions(engine: Engine, article_id: str, query: str) -> list[int]:
-    """The positions of this thread's comments that match the query, in thread order."""
-    positions: list[int] = []
-    page, page_count = 1, 1
-    while page <= page_count:
-        result = search(
-            engine,
-            SearchRequest(
-                q=query, articles=(article_id,), kinds=(COMMENT,), per_page=MAX_PER_PAGE, page=page
-            ),
-        )
-        positions += [hit.document.position for hit in result.hits]
-        page, page_count = page + 1, result.page_count
-    return sorted(positions)
+def matching_positions(engine: Engine, thread: Thread, query: str) -> list[int]:
+    """The positions of this thread's comments that match the query, in thread order:
+    read as an export, all at once and without snippets, however long the thread."""
+    comments = SearchRequest(
+        q=query, articles=(thread.article.article_id,), kinds=(COMMENT,), facets=()
+    )
+    _, found = export_documents(engine, comments, cap=len(thread.comments))
+    return sorted(doc.position for doc in found)
 
 
 def parent_of(comment: Document) -> tuple[str, ...]:
@@ -65,9 +60,11 @@ def referrers(
 
 
 def thread_json(thread: Thread) -> dict:
-    """The library's thread, each comment also naming the comments that answer or quote it."""
+    """The library's thread, each comment also naming the comments that answer or quote it;
+    its source is the file's name alone, as the page shows it, not where the server keeps it."""
     answered_by, quoted_by = referrers(thread, parent_of), referrers(thread, quoted_in)
     data = thread.to_json()
+    data["source"] = basename(data["source"])
     for comment in data["comments"]:
         comment["answered_by"] = answered_by.get(comment["id"], [])
         comment["quoted_by"] = quoted_by.get(comment["id"], [])
@@ -89,7 +86,7 @@ def article(article_id: str) -> ResponseReturnValue:
     engine = require_engine()
     thread = load_thread(engine, article_id)
     query = request.args.get("q", "").strip()
-    matches = matching_positions(engine, article_id, query) if query else []
+    matches = matching_positions(engine, thread, query) if query else []
     graph = article_graph(engine, article_id)
     return render_template(
         "threads/article.html",

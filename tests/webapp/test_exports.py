@@ -11,6 +11,7 @@ import pytest
 
 import webapp.exports
 from tests.webapp.known_archive import BRIDGE_ID, BUDGET_ID
+from webapp import create_app
 from webapp.exports import COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -66,7 +67,7 @@ def test_export_csv_row_holds_every_column(archive):
         "article_id": BUDGET_ID,
         "article_title": "Council votes on harbour budget",
         "position": "3",
-        "url": f"http://localhost/article/{BUDGET_ID}#c3",
+        "url": f"/article/{BUDGET_ID}#c3",
         "body": "'-1 for this budget from me.",
     }
 
@@ -159,9 +160,8 @@ def test_feed_is_atom_of_the_newest_matches_whatever_the_sort(archive):
 def test_feed_entry_names_author_and_article_and_links_the_comment(archive):
     [entry] = feed_entries(archive.get("/feed.atom?author=Dave"))
     assert entry.findtext(f"{ATOM}title") == "Dave on Council votes on harbour budget"
-    url = f"http://localhost/article/{BUDGET_ID}#c3"
-    assert entry.find(f"{ATOM}link").get("href") == url
-    assert entry.findtext(f"{ATOM}id") == url
+    assert entry.find(f"{ATOM}link").get("href") == f"/article/{BUDGET_ID}#c3"
+    assert entry.findtext(f"{ATOM}id").startswith("urn:uuid:")
     assert entry.findtext(f"{ATOM}content") == "-1 for this budget from me."
     assert entry.findtext(f"{ATOM}updated") == "2019-11-22T00:00:00+00:00"
 
@@ -178,3 +178,37 @@ def test_feed_escapes_markup_in_names_and_bodies(client):
     [entry] = feed_entries(response)
     assert entry.findtext(f"{ATOM}title").startswith("<i>Mallory</i> on Comments <b>with</b>")
     assert "<script>alert(1)</script>" in entry.findtext(f"{ATOM}content")
+
+
+@pytest.mark.parametrize(
+    "path", ["/export.csv", "/export.json", "/export.ndjson", "/feed.atom", "/feed.atom?q=harbour"]
+)
+def test_a_forged_host_appears_nowhere_in_feeds_or_exports(archive, path):
+    response = archive.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 200
+    assert "evil.example" not in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def published(archive_index):
+    """A client of the known archive served at a configured public address."""
+    config = {"TESTING": True, "INDEX_DIR": str(archive_index), "BASE_URL": "https://news.example/"}
+    return create_app(config).test_client()
+
+
+def test_exports_link_to_the_configured_address(published):
+    [row] = csv_rows(published.get("/export.csv?author=Dave", headers={"Host": "evil.example"}))
+    assert row["url"] == f"https://news.example/article/{BUDGET_ID}#c3"
+
+
+def test_feed_links_to_the_configured_address_with_the_same_ids(archive, published):
+    feed = ET.fromstring(published.get("/feed.atom?author=Dave").get_data())
+    links = {link.get("rel", "alternate"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+    assert links == {
+        "self": "https://news.example/feed.atom?author=Dave",
+        "alternate": "https://news.example/?author=Dave",
+    }
+    [entry] = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href") == f"https://news.example/article/{BUDGET_ID}#c3"
+    [unconfigured] = feed_entries(archive.get("/feed.atom?author=Dave"))
+    assert entry.findtext(f"{ATOM}id") == unconfigured.findtext(f"{ATOM}id")

@@ -13,6 +13,11 @@ def test_factory_index_dir_defaults_to_hubbub_index_env(monkeypatch):
     assert create_app().config["INDEX_DIR"] == "/srv/hubbub/index"
 
 
+def test_factory_base_url_defaults_to_hubbub_base_url_env(monkeypatch):
+    monkeypatch.setenv("HUBBUB_BASE_URL", "https://news.example/")
+    assert create_app().config["BASE_URL"] == "https://news.example/"
+
+
 def test_factory_test_config_sets_index_dir(app, seed_index):
     assert app.config["INDEX_DIR"] == str(seed_index)
 

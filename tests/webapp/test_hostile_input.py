@@ -1,5 +1,7 @@
-"""Whatever a visitor sends, the site answers 200 or 400 with a message, and quickly."""
+"""Whatever a visitor sends, the site answers 200, 400 or 404 with a message, quickly and
+in bounded size, on either engine."""
 
+import json
 import time
 from urllib.parse import urlencode
 
@@ -9,7 +11,11 @@ from hypothesis import strategies as st
 
 from indexer.indexing import index_paths
 from webapp import create_app
+from webapp.state import MAX_PAGE_BYTES
 
+pytestmark = pytest.mark.engines()
+
+# Every argument a route reads, and one it does not.
 PARAMETERS = [
     "q",
     "author",
@@ -25,7 +31,11 @@ PARAMETERS = [
     "page",
     "per_page",
     "group",
+    "facet",
+    "facet_size",
+    "highlight",
     "author_filter",
+    "unknown",
 ]
 VALUES = st.one_of(
     st.text(max_size=300),
@@ -33,18 +43,32 @@ VALUES = st.one_of(
         [
             "",
             "0",
+            "1",
             "-1",
+            "100",
             "101",
+            "500",
+            "501",
+            "999999999",
             "99999999999999999999",
             "1e9",
             "2012",
+            "2012-03",
             "2012-13",
             "newest",
             "comment",
             "article",
+            "none",
+            "author",
+            "month",
+            "copies",
+            "Umairpk",
+            "Rex Minor",
             '"',
             "(",
             "*",
+            "a*",
+            "putn~",
             "author:",
             "\x00",
             "%00",
@@ -56,16 +80,48 @@ SECONDS_PER_REQUEST = 5.0
 SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+SEARCH_PATHS = ["/", "/api/search", "/export.csv", "/export.json", "/export.ndjson", "/feed.atom"]
+NAMED_PATHS = [
+    "/article/{article}",
+    "/api/article/{article}",
+    "/api/article/{article}/graph",
+    "/author/Umairpk",
+    "/api/author/Umairpk",
+    "/api/author/Umairpk/graph",
+    "/signed/Rex%20Minor",
+    "/api/signed/Rex%20Minor",
+]
+
+
+def answers_json(path: str) -> bool:
+    return path.startswith("/api/") or path.endswith((".json", ".ndjson"))
+
+
+def check_answer(response, path: str) -> None:
+    """A status a visitor can act on, no traceback, a body within the page cap, and JSON
+    (one value, or one a line) from every route that answers JSON."""
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 400, 404), (path, response.status_code)
+    assert "Traceback" not in body
+    assert len(response.get_data()) <= MAX_PAGE_BYTES
+    if answers_json(path):
+        if response.mimetype == "application/x-ndjson":
+            for line in body.splitlines():
+                json.loads(line)
+        else:
+            assert response.mimetype == "application/json"
+            json.loads(body)
 
 
 @SETTINGS
-@given(pairs=PAIRS, path=st.sampled_from(["/", "/api/search", "/export.csv", "/feed.atom"]))
-def test_any_query_string_gets_200_or_400_in_bounded_time(client, pairs, path):
+@given(pairs=PAIRS, path=st.sampled_from(SEARCH_PATHS + NAMED_PATHS))
+def test_any_query_string_gets_200_400_or_404_in_bounded_time_and_size(
+    client, seed_article_id, pairs, path
+):
+    url = path.format(article=seed_article_id)
     started = time.monotonic()
-    response = client.get(f"{path}?{urlencode(pairs)}")
-    body = response.get_data(as_text=True)
-    assert response.status_code in (200, 400), (path, pairs, response.status_code)
-    assert "Traceback" not in body
+    response = client.get(f"{url}?{urlencode(pairs)}")
+    check_answer(response, url)
     assert time.monotonic() - started < SECONDS_PER_REQUEST
 
 
@@ -93,7 +149,10 @@ def test_any_name_in_a_path_gets_a_page_a_redirect_or_404(client, name):
         ("page=2&page=x", 200),
         ("per_page=101", 400),
         ("kind=video", 400),
-        ("page=999999", 200),
+        ("page=500", 200),
+        ("page=501", 400),
+        ("page=100&per_page=100", 200),
+        ("page=101&per_page=100", 400),
         ("q=" + "x" * 1001, 400),
     ],
 )
@@ -102,7 +161,7 @@ def test_repeated_and_out_of_range_parameters(client, query, status):
 
 
 def test_page_past_the_end_is_empty_not_an_error(client):
-    data = client.get("/api/search?page=999999").get_json()
+    data = client.get("/api/search?page=500").get_json()
     assert data["hits"] == [] and data["total"] > 0
 
 

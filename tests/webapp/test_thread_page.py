@@ -109,14 +109,14 @@ def test_thread_marks_comments_matching_the_query(client, seed_article_id):
 
 
 def test_api_article_is_the_library_thread_with_answers_read_back(
-    client, seed_index, seed_article_id
+    client, seed_index, seed_path, seed_article_id
 ):
     response = client.get(f"/api/article/{seed_article_id}")
     expected = get_thread(open_engine(seed_index), seed_article_id).to_json()
     assert response.status_code == 200
     data = response.get_json()
     added = [(c.pop("answered_by"), c.pop("quoted_by")) for c in data["comments"]]
-    assert data == expected
+    assert data == {**expected, "source": seed_path.name}
     assert len(added) == 14
 
 
