@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import PurePath
 
@@ -66,11 +67,14 @@ def answers_json() -> bool:
     return request.path.startswith("/api/") or request.endpoint in JSON_EXPORTS
 
 
-def error_response(status: int, title: str, message: str) -> ResponseReturnValue:
+def error_response(
+    status: int, title: str, message: str, headers: Mapping[str, str] | None = None
+) -> ResponseReturnValue:
     """JSON for the routes that answer JSON, an HTML page otherwise: the same error either way."""
     if answers_json():
-        return jsonify(ok=False, error=message, status=status), status
-    return render_template("error.html", status=status, title=title, message=message), status
+        return jsonify(ok=False, error=message, status=status), status, headers or {}
+    page = render_template("error.html", status=status, title=title, message=message)
+    return page, status, headers or {}
 
 
 def bad_request(error: InvalidRequest) -> ResponseReturnValue:
@@ -78,7 +82,10 @@ def bad_request(error: InvalidRequest) -> ResponseReturnValue:
 
 
 def http_error(error: HTTPException) -> ResponseReturnValue:
-    return error_response(error.code or 500, error.name, error.description or error.name)
+    """The error's page, keeping the headers it carries (a 503's Retry-After)."""
+    headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    message = error.description or error.name
+    return error_response(error.code or 500, error.name, message, headers)
 
 
 def unexpected_error(error: Exception) -> ResponseReturnValue:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin
@@ -21,6 +22,7 @@ from urllib.parse import urljoin
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import ServiceUnavailable
 
 from indexer.documents import COMMENT, Document, iso_date
 from indexer.search import EXPORT_CAP, SearchRequest, export_documents
@@ -44,6 +46,10 @@ COLUMNS = (
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FEED_ENTRIES = 50
+# Exports written at once by one server: each is seconds of work, and more at once
+# would slow every reader's search; a further one is told to come back.
+EXPORTS_AT_ONCE = 1
+EXPORT_RETRY_SECONDS = 5
 # Characters XML 1.0 cannot hold; an archived page may still carry them.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -55,6 +61,7 @@ class Export:
     total: int
     cap: int
     documents: Iterator[Document]
+    done: Callable[[], None]  # gives back the export's slot
 
     @property
     def truncated(self) -> bool:
@@ -77,9 +84,17 @@ class Export:
                 "body": doc.body,
             }
 
+    def sent(self, body: Iterator[str]) -> Iterator[str]:
+        """The body, giving back the slot once it is sent, or abandoned."""
+        try:
+            yield from body
+        finally:
+            self.done()
+
     def response(self, body: Iterator[str], mimetype: str, extension: str) -> Response:
         """A streamed download that states the search's size and whether it was cut."""
-        response = Response(stream_with_context(body), mimetype=mimetype)
+        response = Response(stream_with_context(self.sent(body)), mimetype=mimetype)
+        response.call_on_close(self.done)
         response.headers["Content-Disposition"] = f"attachment; filename=hubbub-export.{extension}"
         response.headers["X-Hubbub-Total"] = str(self.total)
         response.headers["X-Hubbub-Truncated"] = "true" if self.truncated else "false"
@@ -110,9 +125,47 @@ def selection_request() -> SearchRequest:
     return request_from_args(args)
 
 
+class ExportSlots:
+    """The server's room for exports: a slot is held from the request until the last row
+    is sent, and a request that finds none free is answered 503 at once."""
+
+    def __init__(self, size: int) -> None:
+        self._free = threading.BoundedSemaphore(size)
+
+    def take(self) -> Callable[[], None]:
+        """A slot, as the function that gives it back (once, however often it is called).
+
+        :raise ServiceUnavailable: with a Retry-After, when every slot is taken.
+        """
+        if not self._free.acquire(blocking=False):
+            raise ServiceUnavailable(
+                f"Another export is being written, and exports are written {EXPORTS_AT_ONCE}"
+                f" at a time: try again in {EXPORT_RETRY_SECONDS} seconds.",
+                retry_after=EXPORT_RETRY_SECONDS,
+            )
+        given_back = threading.Event()
+
+        def give_back() -> None:
+            if not given_back.is_set():
+                given_back.set()
+                self._free.release()
+
+        return give_back
+
+
+SLOTS = ExportSlots(EXPORTS_AT_ONCE)
+
+
 def start_export() -> Export:
-    total, documents = export_documents(require_engine(), selection_request(), cap=EXPORT_CAP)
-    return Export(total, EXPORT_CAP, documents)
+    """The export the query string asks for, holding an export slot until it is sent."""
+    search_request = selection_request()
+    give_back = SLOTS.take()
+    try:
+        total, documents = export_documents(require_engine(), search_request, cap=EXPORT_CAP)
+    except BaseException:
+        give_back()
+        raise
+    return Export(total, EXPORT_CAP, documents, give_back)
 
 
 class LineWriter:

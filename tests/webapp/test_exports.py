@@ -12,7 +12,7 @@ import pytest
 import webapp.exports
 from tests.webapp.known_archive import BRIDGE_ID, BUDGET_ID
 from webapp import create_app
-from webapp.exports import COLUMNS
+from webapp.exports import COLUMNS, EXPORT_RETRY_SECONDS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -212,3 +212,17 @@ def test_feed_links_to_the_configured_address_with_the_same_ids(archive, publish
     assert entry.find(f"{ATOM}link").get("href") == f"https://news.example/article/{BUDGET_ID}#c3"
     [unconfigured] = feed_entries(archive.get("/feed.atom?author=Dave"))
     assert entry.findtext(f"{ATOM}id") == unconfigured.findtext(f"{ATOM}id")
+
+
+def test_exports_are_written_one_at_a_time_and_the_next_is_told_when_to_come_back(client):
+    first = client.get("/export.csv", buffered=False)
+    assert first.status_code == 200
+    busy = client.get("/export.json")
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == str(EXPORT_RETRY_SECONDS)
+    assert "try again" in busy.get_json()["error"]
+    assert client.get("/export.ndjson").status_code == 503
+    assert client.get("/api/search?q=putin").status_code == 200
+    assert first.get_data(as_text=True).startswith("id,kind,author")
+    first.close()
+    assert client.get("/export.json").status_code == 200
