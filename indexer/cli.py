@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import re
@@ -20,6 +21,7 @@ from indexer.indexing import (
     index_paths,
     remove_paths,
 )
+from indexer.layout import left_out_note
 from indexer.search import SORTS, InvalidRequest, SearchRequest, SearchResult, search
 from indexer.stats import index_stats
 
@@ -39,6 +41,29 @@ index_option = click.option(
 
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def storage_failure(error: OSError, index_dir: Path, doing: str) -> click.ClickException:
+    """What a user reads when the index cannot be written: what failed, where, and what
+    to do, rather than a traceback. A failed commit changes nothing, so what was
+    indexed before is still served."""
+    where = error.filename or index_dir
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = (
+            "Free some space there (a --rebuild needs room for a second copy of the index), "
+            "then run the command again."
+        )
+    elif error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        advice = (
+            f"Make the index folder {index_dir} writable, or name another with --index, "
+            "then run the command again."
+        )
+    else:
+        advice = "Run the command again once that is put right."
+    return click.ClickException(
+        f"{doing} stopped: {error.strerror or error} ({where}). {advice} "
+        "The index still serves what it held before."
+    )
 
 
 @click.group()
@@ -82,10 +107,19 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
         + ("" if summary.wrote else ", nothing written")
         + f"; {summary.seconds:.1f} s."
     )
+    if summary.resumed:
+        click.echo("Carried on from the run before, which stopped before it finished.")
     if summary.skipped:
         click.echo(f"Skipped {plural(len(summary.skipped), 'file')}:")
         for path, reason in summary.skipped:
             click.echo(f"  {path}: {reason}")
+    if summary.left_out:
+        click.echo(
+            f"Left out {plural(len(summary.left_out), 'article')} that another file holds "
+            "(an article is indexed from the first file that has it):"
+        )
+        for path, article, owner in summary.left_out:
+            click.echo(f"  {path}: {left_out_note(article, owner)}")
     if summary.mined:
         click.echo(
             f"Comments of {plural(summary.mined, 'page')} in no known markup were found by "
@@ -152,6 +186,8 @@ def index(
         )
     except (IndexLocked, IndexOutdated, EngineMismatch) as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise storage_failure(error, index_dir, "Indexing") from error
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
     elif not quiet:
@@ -173,6 +209,8 @@ def remove(paths: tuple[Path, ...], wait: float, index_dir: Path) -> None:
         summary = remove_paths(paths, index_dir, wait=wait)
     except (IndexLocked, IndexMissing) as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise storage_failure(error, index_dir, "Removing") from error
     click.echo(f"Removed {plural(summary.files_removed, 'file')}; generation {summary.generation}.")
     for path, reason in summary.skipped:
         click.echo(f"  {path}: {reason}")
@@ -198,13 +236,21 @@ def stats(as_json: bool, index_dir: Path) -> None:
     span = f"{figures.first_date} to {figures.last_date}"
     click.echo(f"{figures.authors:,} distinct commenters; dates {span}")
     click.echo(f"{figures.size_bytes / 2**20:.1f} MiB on disk; last indexed {figures.indexed_at}")
+    click.echo(
+        "Generations: "
+        + ", ".join(
+            f"{g['name']} ({g['state']}, {g['size_bytes'] / 2**20:.1f} MiB)"
+            for g in figures.generations
+        )
+    )
     if figures.top_authors:
         click.echo("Top commenters: " + ", ".join(f"{a} ({n})" for a, n in figures.top_authors))
     click.echo(f"{plural(len(figures.files), 'source file')}:")
     for record in figures.files:
         status = record["status"] + (f": {record['reason']}" if record["reason"] else "")
         status += f" ({record['note']})" if record.get("note") else ""
-        click.echo(f"  {record['path']}: {status}")
+        notes = [left_out_note(article, owner) for article, owner in record["left_out"].items()]
+        click.echo(f"  {record['path']}: " + "; ".join([status, *notes]))
 
 
 def plain_text(snippet: str) -> str:

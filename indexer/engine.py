@@ -150,3 +150,7 @@ class Store(Protocol):
 
     def set_copy_groups(self, groups: Mapping[str, str]) -> None:
         """Give the comments these copy groups ('' for none), in one commit."""
+
+    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
+        """The source holding each of these articles, as last committed; articles not in
+        the index are left out. Indexing asks, so one article is not indexed twice."""

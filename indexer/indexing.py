@@ -7,6 +7,10 @@ atomic, with the record of hashes written after each commit, so a killed run
 leaves the index whole and the next run picks up where it stopped. `rebuild`
 fills a new generation and swaps it in when complete; the live one serves until
 then.
+
+An article belongs to the first file that holds it, in file order or already in the
+index: the same article saved twice is indexed once, and the other copy is left
+out, with a note, until the first file lets it go.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import threading
+import re
+import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +35,8 @@ from indexer.copies import copy_groups
 from indexer.documents import ARTICLE, Document, thread_documents
 from indexer.engine import IndexMissing, Store
 from indexer.layout import FileRecord, IndexLayout, Manifest
-from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_file
+from indexer.processes import leave_with_parent
+from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, load_bytes, read_file
 from indexer.readers.comment_mining import RECORD_MINING
 from indexer.records import Article
 
@@ -41,9 +48,10 @@ BATCH_FILES = 500
 # files a worker ahead of the writer.
 POOL_MIN_FILES = 64
 READ_AHEAD = 8
-PARENT_CHECK_SECONDS = 1.0
 BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
+NOT_UTF8 = "its path is not valid UTF-8: rename the file (or its folder) to index it"
+OS_ERROR = re.compile(r"\bos (?:error |\{ code: )(\d+)", re.IGNORECASE)  # as tantivy words it
 
 Progress = Callable[[int, int, int], None]
 """Called after each file: files done, files in all, documents written so far."""
@@ -65,9 +73,11 @@ class IndexSummary:
     comments: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     not_split: list[tuple[str, str]] = field(default_factory=list)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)  # file, article, owner
     mined: int = 0
     generation: int = 0
     rebuilt: bool = False
+    resumed: bool = False  # a first run carried on in the generation a killed one left
     seconds: float = 0.0
 
     @property
@@ -91,9 +101,14 @@ class IndexSummary:
             "comments_not_split": [
                 {"path": path, "reason": reason} for path, reason in self.not_split
             ],
+            "articles_left_out": [
+                {"path": path, "article": article, "indexed_from": owner}
+                for path, article, owner in self.left_out
+            ],
             "threads_found_by_record_mining": self.mined,
             "generation": self.generation,
             "rebuilt": self.rebuilt,
+            "resumed": self.resumed,
             "seconds": round(self.seconds, 3),
         }
 
@@ -103,38 +118,109 @@ def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
-def archive_files(paths: Iterable[Path], summary: IndexSummary) -> list[Path]:
-    """The files to read: named files as they are, folders walked for known suffixes.
+def shown(path: Path | str) -> str:
+    """A path as text any terminal or JSON takes: bytes that are not UTF-8 escaped (\\xe9)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
-    Hidden files and folders are passed over; a missing path is reported as skipped.
+
+def valid_name(source: str) -> bool:
+    """Whether a path is text the index can hold: a name that is not UTF-8 comes back
+    from the system with stand-ins that no engine stores."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def archive_files(paths: Iterable[Path], summary: IndexSummary) -> list[Path]:
+    """The files to read: named files as they are (even through a link: the user chose
+    them), folders walked by `folder_files`. A missing path is reported as skipped,
+    and a file reached twice is read once.
     """
-    files: list[Path] = []
+    files: dict[str, Path] = {}
     for path in paths:
         if path.is_dir():
-            files += sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
-            )
+            found = folder_files(path, summary)
         elif path.exists():
-            files.append(path)
+            found = [path]
         else:
-            summary.skipped.append((str(path), "no such file or folder"))
+            found = []
+            summary.skipped.append((shown(path), "no such file or folder"))
+        for file in found:
+            files.setdefault(source_key(file), file)
         if len(files) > MAX_FILES:
-            summary.skipped.append((str(path), f"more than {MAX_FILES:,} files in one run"))
-            return files[:MAX_FILES]
-    return files
+            summary.skipped.append((shown(path), f"more than {MAX_FILES:,} files in one run"))
+            return list(files.values())[:MAX_FILES]
+    return list(files.values())
+
+
+def folder_files(folder: Path, summary: IndexSummary) -> list[Path]:
+    """The files under `folder` with a known suffix, in order; hidden files and folders
+    are passed over.
+
+    A symbolic link is followed only to a file or folder inside `folder`: one to
+    elsewhere would bring in files the folder does not hold, and keep them in the
+    index once the link is gone. Those are reported as skipped.
+    """
+    root = folder.resolve()
+    walked = {root}
+    pending = [(folder, root)]
+    files = []
+    while pending:
+        directory, real_directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as error:
+            summary.skipped.append((shown(directory), f"cannot be read: {error.strerror}"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            is_dir = entry.is_dir()
+            if entry.name.startswith(".") or not (
+                is_dir or (path.suffix.lower() in SUPPORTED_SUFFIXES and entry.is_file())
+            ):
+                continue
+            real = path.resolve() if entry.is_symlink() else real_directory / entry.name
+            if not real.is_relative_to(root):
+                kind = "folder" if is_dir else "file"
+                reason = f"symbolic link to a {kind} outside {shown(folder)}: not followed"
+                summary.skipped.append((shown(path), reason))
+            elif not is_dir:
+                files.append(path)
+            elif real not in walked:
+                walked.add(real)
+                pending.append((path, real))
+    return sorted(files)
 
 
 def under(source: str, folders: list[str]) -> bool:
     return any(source.startswith(folder + os.sep) for folder in folders)
 
 
-def content_hash(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def fingerprint(path: Path) -> str:
+    """The file's content hash, taken only once `load_bytes` has found a regular file
+    the readers would take: a FIFO or a device would block the run or never end, and
+    a huge file would take minutes to hash before being refused.
+
+    :raise ReaderError: as `load_bytes` does, in the readers' words.
+    """
+    return hashlib.sha256(load_bytes(path)).hexdigest()
+
+
+@contextmanager
+def disk_errors(folder: Path) -> Iterator[None]:
+    """Let an engine's failed disk write out as the OSError it is: tantivy reports one
+    as a ValueError that names the system's error number."""
+    try:
+        yield
+    except ValueError as error:
+        found = OS_ERROR.search(str(error))
+        if found is None:
+            raise
+        number = int(found.group(1))
+        raise OSError(number, os.strerror(number), str(folder)) from error
 
 
 def read_documents(file: Path) -> tuple[list[Document], str] | str:
@@ -165,40 +251,92 @@ def thread_note(articles: list[Article]) -> str:
 class IndexRun:
     """One run's batch of changes, committed to the store with the manifest after it."""
 
-    def __init__(self, layout: IndexLayout, generation: Path, fresh: bool, engine: str) -> None:
+    def __init__(self, layout: IndexLayout, generation: Path, engine: str, create: bool) -> None:
         self.layout = layout
         self.generation = generation
-        self.store = open_store(generation, engine, create=fresh)
-        self.manifest = Manifest(engine) if fresh else layout.read_manifest(generation)
+        self.created = create
+        self.store = open_store(generation, engine, create=create)
+        self.manifest = Manifest(engine) if create else layout.read_manifest(generation)
         self.batch: dict[str, list[Document]] = {}
         self.removals: list[str] = []
         self.pending_documents = 0
-        self.manifest_changed = fresh  # a new generation names its engine from the start
+        self.manifest_changed = create  # a new generation names its engine from the start
+        self.claimed: dict[str, str] = {}  # article id to the file this run gave it to
+        self.rewritten: set[str] = set()  # files whose documents this run replaced or removed
+        # Which file the index had articles from, as asked: the answers hold all run, as
+        # only the files this run rewrites change there.
+        self.indexed: dict[str, str] = {}
+        self.asked: set[str] = set()
 
     def add(self, source: str, documents: list[Document], record: FileRecord) -> None:
         self.batch[source] = documents
         self.manifest.files[source] = record
+        self.rewritten.add(source)
+        self.claimed.update((doc.article_id, source) for doc in documents if doc.kind == ARTICLE)
         self.pending_documents += len(documents)
         if len(self.batch) >= BATCH_FILES or self.pending_documents >= BATCH_DOCUMENTS:
             self.commit()
 
     def remove(self, source: str) -> None:
         self.removals.append(source)
+        self.rewritten.add(source)
         self.manifest.files.pop(source, None)
 
     def record_skipped(self, source: str, record: FileRecord) -> None:
         """Remember a file that could not be read, so `stats` can say why."""
-        self.manifest.files[source] = record
-        self.manifest_changed = True
+        if self.manifest.files.get(source) != record:
+            self.manifest.files[source] = record
+            self.manifest_changed = True
+
+    def rereads(self, file: Path) -> bool:
+        """Whether the file had articles left out, so it is read again, last in the run,
+        to take those that files read before it have let go."""
+        record = self.manifest.files.get(source_key(file))
+        return bool(record and record.left_out)
+
+    def held_elsewhere(
+        self, source: str, documents: list[Document], ahead: Iterable[Document] = ()
+    ) -> dict[str, str]:
+        """The articles among `documents` another file holds, each with that file.
+
+        :param ahead: documents of files still to come, asked of the index in the same
+            query when it has to be asked: one query for many files, not one each.
+        """
+        ids = [doc.article_id for doc in documents if doc.kind == ARTICLE]
+        if not self.created and any(a not in self.asked and a not in self.claimed for a in ids):
+            wanted = {*ids, *(doc.article_id for doc in ahead if doc.kind == ARTICLE)}
+            wanted -= self.asked
+            self.indexed.update(self.store.article_sources(wanted))
+            self.asked |= wanted
+        owners = {article: self.owner(article) for article in ids}
+        return {article: owner for article, owner in owners.items() if owner not in (None, source)}
+
+    def owner(self, article: str) -> str | None:
+        """The file an article belongs to: the one this run gave it to, else the one the
+        index has it from, unless this run replaced or removed that file's documents."""
+        if article in self.claimed:
+            return self.claimed[article]
+        indexed = self.indexed.get(article)
+        return None if indexed in self.rewritten else indexed
 
     def commit(self) -> None:
         if self.batch or self.removals:
             self.store.replace_sources(self.batch, remove=self.removals)
+            self.manifest.copies_owed = True
             self.manifest_changed = True
         if self.manifest_changed:
             self.layout.write_manifest(self.generation, self.manifest)
         self.batch, self.removals, self.pending_documents = {}, [], 0
         self.manifest_changed = False
+
+    def finish(self) -> None:
+        """Commit what is left, then refresh copy groups if any commit, of this run or of
+        one that died before refreshing, has not had them refreshed."""
+        self.commit()
+        if self.manifest.copies_owed:
+            refresh_copy_groups(self.store)
+            self.manifest.copies_owed = False
+            self.layout.write_manifest(self.generation, self.manifest)
 
 
 def refresh_copy_groups(store: Store) -> int:
@@ -264,28 +402,36 @@ def index_paths(
     :param workers: processes that read files; by default one a core for big runs.
     :raise IndexLocked: when another process still holds the index after `wait`.
     :raise EngineMismatch: when `engine` differs from the live index's without `rebuild`.
+    :raise OSError: when the index cannot be written (a full disk, read-only storage);
+        the live generation is left as it was.
     """
     started = time.monotonic()
     paths = list(paths)
     layout = IndexLayout(index_dir)
     summary = IndexSummary()
-    with layout.writer_lock(wait, command):
+    with layout.writer_lock(wait, command), disk_errors(layout.root):
         live = layout.current()
+        resumed = None if live or rebuild else layout.resumable(engine)
+        layout.tidy(keep=resumed)
         fresh = rebuild or live is None
-        name = chosen_engine(layout, live, engine, fresh)
-        run = IndexRun(layout, layout.new_generation() if fresh else live, fresh, name)
-        summary.rebuilt = fresh
-        files = archive_files(paths, summary)
-        summary.files_seen = len(files)
-        seen = {source_key(file) for file in files}
-        folders = [source_key(path) for path in paths if path.is_dir()]
-        for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
-            run.remove(source)
-            summary.files_removed += 1
-        index_files(files, run, summary, progress, workers)
-        run.commit()
-        if fresh or summary.files_indexed or summary.files_removed:
-            refresh_copy_groups(run.store)
+        name = chosen_engine(layout, live or resumed, engine, fresh)
+        generation = (resumed or layout.new_generation()) if fresh else live
+        summary.rebuilt, summary.resumed = fresh, resumed is not None
+        try:
+            run = IndexRun(layout, generation, name, create=fresh and not resumed)
+            files = archive_files(paths, summary)
+            summary.files_seen = len(files)
+            seen = {source_key(file) for file in files}
+            folders = [source_key(path) for path in paths if path.is_dir()]
+            for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
+                run.remove(source)
+                summary.files_removed += 1
+            index_files(files, run, summary, progress, workers)
+            run.finish()
+        except BaseException:
+            if fresh and live is not None:  # a failed rebuild: give its space back now
+                shutil.rmtree(generation, ignore_errors=True)
+            raise
         if fresh:
             layout.publish(run.generation)
         summary.generation = run.store.generation()
@@ -295,7 +441,7 @@ def index_paths(
 
 @dataclass(frozen=True)
 class _Changed:
-    """A file whose content is not the one indexed: its name in the index and hash."""
+    """A file to read: its name in the index, its hash and what the index knew of it."""
 
     source: str
     digest: str
@@ -309,19 +455,21 @@ def index_files(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> None:
-    """Index the files into the run, in their order, skipping those unchanged.
+    """Index the files into the run, in their order, skipping those unchanged; files
+    with articles left out go last (`IndexRun.rereads`).
 
     Files are read by `workers` processes (by default one a core once there are
     `POOL_MIN_FILES` or more) a few files ahead of the one writer, which takes
     their documents in file order, so the index is the same whichever reads them.
     """
+    files = sorted(files, key=run.rereads)
     count = workers or (os.cpu_count() or 1 if len(files) >= POOL_MIN_FILES else 1)
     window: deque[tuple[Path, _Changed | None, Future | None]] = deque()
     done = 0
 
     def finish_one() -> None:
         nonlocal done
-        _finish(*window.popleft(), reader, run, summary)
+        _finish(*window.popleft(), reader, run, summary, _read_ahead(window))
         done += 1
         if progress:
             progress(done, len(files), summary.documents)
@@ -350,7 +498,7 @@ class _FileReader:
             self.pool = ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_leave_with_parent,
+                initializer=leave_with_parent,
                 initargs=(os.getpid(),),
             )
 
@@ -379,30 +527,47 @@ class _FileReader:
             return read_documents(file)
 
 
-def _leave_with_parent(parent: int) -> None:
-    """A reading worker's start: a watch that ends it once its writer is gone."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+def _read_ahead(
+    window: Iterable[tuple[Path, _Changed | None, Future | None]],
+) -> Iterator[Document]:
+    """The documents of the files in the window already read, without waiting for any."""
+    for _, _, future in window:
+        if future is not None and future.done() and future.exception() is None:
+            read = future.result()
+            if not isinstance(read, str):
+                yield from read[0]
 
 
 def _changed(file: Path, run: IndexRun, summary: IndexSummary) -> _Changed | None:
-    """The file's hash when its content is not the one indexed, else None (counted)."""
+    """The file's hash when it is to be read: its content is not the one indexed, or
+    it had articles left out. Else None, the file counted as unchanged or skipped."""
     source = source_key(file)
+    if not valid_name(source):
+        summary.skipped.append((shown(file), NOT_UTF8))
+        return None
     try:
-        digest = content_hash(file)
-    except OSError as error:
-        summary.skipped.append((str(file), f"cannot be read: {error.strerror or error}"))
+        digest = fingerprint(file)
+    except ReaderError as error:
+        _refuse(file, source, "", str(error), run, summary)
         return None
     known = run.manifest.files.get(source)
-    if known and known.sha256 == digest:
+    if known and known.sha256 == digest and not known.left_out:
         summary.files_unchanged += 1
         return None
     return _Changed(source, digest, known)
+
+
+def _refuse(
+    file: Path, source: str, digest: str, reason: str, run: IndexRun, summary: IndexSummary
+) -> None:
+    """Report a file that cannot be read; record it, unless an earlier version of it is
+    in the index, which stays."""
+    known = run.manifest.files.get(source)
+    if known and known.status == "indexed":
+        reason += "; its earlier version stays in the index"
+    else:
+        run.record_skipped(source, FileRecord(digest, "skipped", reason))
+    summary.skipped.append((shown(file), reason))
 
 
 def _finish(
@@ -412,24 +577,30 @@ def _finish(
     reader: _FileReader,
     run: IndexRun,
     summary: IndexSummary,
+    ahead: Iterable[Document] = (),
 ) -> None:
-    """Put one read file's documents into the run, or record why it was skipped."""
+    """Put one read file's documents into the run, but for the articles another file
+    holds, or record why it was skipped. `ahead` is as for `IndexRun.held_elsewhere`."""
     if changed is None or future is None:
         return
     read = reader.result(file, future)
     if isinstance(read, str):
-        if changed.known and changed.known.status == "indexed":
-            read += "; its earlier version stays in the index"
-        else:
-            run.record_skipped(changed.source, FileRecord(changed.digest, "skipped", read))
-        summary.skipped.append((str(file), read))
+        _refuse(file, changed.source, changed.digest, read, run, summary)
         return
     documents, note = read
-    if NOT_SPLIT in note:
-        summary.not_split.append((str(file), note))
-    summary.mined += MINED in note
+    left_out = run.held_elsewhere(changed.source, documents, ahead)
+    documents = [doc for doc in documents if doc.article_id not in left_out]
+    summary.left_out += [(shown(file), article, owner) for article, owner in left_out.items()]
     articles = sum(1 for doc in documents if doc.kind == ARTICLE)
-    record = FileRecord(changed.digest, "indexed", "", articles, len(documents) - articles, note)
+    record = FileRecord(
+        changed.digest, "indexed", "", articles, len(documents) - articles, note, left_out
+    )
+    if record == changed.known:  # read again for its left-out articles, none of them free
+        summary.files_unchanged += 1
+        return
+    if NOT_SPLIT in note:
+        summary.not_split.append((shown(file), note))
+    summary.mined += MINED in note
     run.add(changed.source, documents, record)
     summary.files_indexed += 1
     summary.articles += record.articles
@@ -442,22 +613,21 @@ def remove_paths(
     """Drop the documents of the given files, or of every file under the given folders."""
     layout = IndexLayout(index_dir)
     summary = IndexSummary()
-    with layout.writer_lock(wait, "hubbub remove"):
+    with layout.writer_lock(wait, "hubbub remove"), disk_errors(layout.root):
         live = layout.current()
         if live is None:
             raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
-        run = IndexRun(layout, live, False, live_engine(layout, live))
+        layout.tidy()
+        run = IndexRun(layout, live, live_engine(layout, live), create=False)
         for path in paths:
             key = source_key(path)
             matched = [s for s in run.manifest.files if s == key or under(s, [key])]
             if not matched:
-                summary.skipped.append((str(path), "not in the index"))
+                summary.skipped.append((shown(path), "not in the index"))
             for source in matched:
                 run.remove(source)
                 summary.files_removed += 1
-        run.commit()
-        if summary.files_removed:
-            refresh_copy_groups(run.store)
+        run.finish()
         summary.generation = run.store.generation()
     return summary
 

@@ -9,7 +9,9 @@ Incremental runs commit into the live generation: each engine commit is atomic, 
 readers see the index before or after it, never half of it. A rebuild fills a new
 generation beside the live one and swaps CURRENT when it is complete. The
 previous generation is kept until the next swap, so a reader that opened it just
-before a swap can finish.
+before a swap can finish. Any other generation is what a killed run left: each run
+removes it before writing, except that a first run resumes the one a killed first
+run was filling, so the batches it committed are not read again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ class FileRecord:
     articles: int = 0
     comments: int = 0
     note: str = ""  # how its comment threads were read, when a user should know
+    # Articles left out because another file holds them: article id to that file.
+    # A file with some is read again on every run, to take them once they are free.
+    left_out: dict[str, str] = field(default_factory=dict)
+
+
+def left_out_note(article: str, owner: str) -> str:
+    return f"article {article} already indexed from {owner}: left out"
 
 
 @dataclass
@@ -53,28 +62,41 @@ class Manifest:
     engine: str = "whoosh"
     indexed_at: str = ""
     files: dict[str, FileRecord] = field(default_factory=dict)
+    # Set once documents are committed and cleared once copy groups are refreshed, so
+    # a run that died between the two has the next run refresh them.
+    copies_owed: bool = False
 
     def to_json(self) -> dict:
         return {
             "engine": self.engine,
             "indexed_at": self.indexed_at,
+            "copies_owed": self.copies_owed,
             "files": {path: vars(record) for path, record in sorted(self.files.items())},
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Manifest:
         files = {path: FileRecord(**record) for path, record in data.get("files", {}).items()}
-        return cls(data.get("engine", "whoosh"), data.get("indexed_at", ""), files)
+        return cls(
+            data.get("engine", "whoosh"),
+            data.get("indexed_at", ""),
+            files,
+            data.get("copies_owed", False),
+        )
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write a small file so that readers see the old content or the new, never a part."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a full disk must not keep the half-written copy
+        raise
 
 
 class IndexLayout:
@@ -116,14 +138,37 @@ class IndexLayout:
         path.mkdir(parents=True)
         return path
 
+    def previous(self, live: Path | None) -> Path | None:
+        """The generation `live` replaced, kept for readers that opened it before the swap:
+        the newest below it, as each new generation is numbered after every other."""
+        if live is None:
+            return None
+        return max((g for g in self.generations() if g.name < live.name), default=None)
+
     def publish(self, generation: Path) -> None:
         """Make `generation` the live one, then drop all but it and the one it replaced."""
-        previous = self.current()
         write_atomically(self.root / POINTER, generation.name + "\n")
-        keep = {generation, previous}
-        for old in self.generations():
-            if old not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+        self.tidy()
+
+    def tidy(self, keep: Path | None = None) -> None:
+        """Remove every generation but the live one, the previous one and `keep`: what an
+        interrupted run left. Only under the writer's lock, before a run writes."""
+        live = self.current()
+        wanted = {live, self.previous(live), keep}
+        for generation in self.generations():
+            if generation not in wanted:
+                shutil.rmtree(generation, ignore_errors=True)
+
+    def resumable(self, engine: str | None) -> Path | None:
+        """The newest generation a first run left without publishing it, once it had
+        committed something (it has a manifest), in `engine` unless that is None."""
+        for generation in reversed(self.generations()):
+            if (generation / MANIFEST).is_file() and engine in (
+                None,
+                self.read_manifest(generation).engine,
+            ):
+                return generation
+        return None
 
     def read_manifest(self, generation: Path) -> Manifest:
         try:
@@ -137,7 +182,28 @@ class IndexLayout:
         write_atomically(generation / MANIFEST, json.dumps(manifest.to_json(), indent=1))
 
     def size_on_disk(self, generation: Path) -> int:
-        return sum(p.stat().st_size for p in generation.rglob("*") if p.is_file())
+        """Bytes of the generation's files; files an engine removes meanwhile count none."""
+        total = 0
+        for path in generation.rglob("*"):
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except FileNotFoundError:
+                pass
+        return total
+
+    def writer_active(self) -> bool:
+        """Whether a process holds the writer's lock now; the probe writes nothing."""
+        try:
+            handle = open(self.root / LOCK, "rb")
+        except OSError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
 
     @contextmanager
     def writer_lock(self, wait: float, command: str = "") -> Iterator[None]:

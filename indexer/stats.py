@@ -28,6 +28,7 @@ class IndexStats:
     engine: str
     generation: str
     files: list[dict]
+    generations: list[dict]  # every generation folder on disk: name, state, size_bytes
 
     def to_json(self) -> dict:
         return {
@@ -42,11 +43,12 @@ class IndexStats:
             "engine": self.engine,
             "generation": self.generation,
             "files": self.files,
+            "generations": self.generations,
         }
 
 
 def index_stats(index_dir: Path) -> IndexStats:
-    """Counts, dates, size and every source file's status.
+    """Counts, dates, size, every source file's status and the generations on disk.
 
     :raise IndexMissing: when no index has been built in `index_dir`.
     """
@@ -72,4 +74,21 @@ def index_stats(index_dir: Path) -> IndexStats:
         engine=manifest.engine,
         generation=generation.name,
         files=[{"path": path, **vars(record)} for path, record in sorted(manifest.files.items())],
+        generations=generations_on_disk(layout, generation),
     )
+
+
+def generations_on_disk(layout: IndexLayout, live: Path) -> list[dict]:
+    """Each generation folder with its state: the live one, the previous one kept for
+    readers, one being written now, or one a killed run left (the next run removes it)."""
+    previous = layout.previous(live)
+    writing = layout.writer_active()
+    states = {live: "live", previous: "previous"}
+    return [
+        {
+            "name": generation.name,
+            "state": states.get(generation, "being written" if writing else "interrupted"),
+            "size_bytes": layout.size_on_disk(generation),
+        }
+        for generation in layout.generations()
+    ]

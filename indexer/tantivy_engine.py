@@ -258,6 +258,14 @@ class TantivyStore:
 
         self._write(change)
 
+    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
+        if not article_ids:
+            return {}
+        schema = self._ix.schema
+        kind = Query.term_query(schema, "f_kind", ARTICLE)
+        articles = all_of([any_term(schema, "f_article", article_ids), kind])
+        return {doc.article_id: doc.source for doc in every(self._ix.searcher(), articles)}
+
 
 class TantivyReader:
     """The reading side of one generation: a searcher renewed after each commit.

@@ -293,6 +293,17 @@ class WhooshStore:
             raise
         writer.commit()
 
+    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
+        """An article's document has the article's id as its own: one term to look up,
+        where asking for the kind too would walk every article's posting."""
+        with self._ix.searcher() as searcher:
+            found = ((article, searcher.document(id=article)) for article in article_ids)
+            return {
+                article: stored["source"]
+                for article, stored in found
+                if stored is not None and stored["kind"] == ARTICLE
+            }
+
 
 class WhooshReader:
     """The reading side of one generation: one shared searcher, opened anew after commits.

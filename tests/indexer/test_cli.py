@@ -115,9 +115,13 @@ def test_stats_json_describes_the_index(runner, indexed, seed_path):
             "articles": 1,
             "comments": 14,
             "note": "",
+            "left_out": {},
         }
     ]
     assert data["size_bytes"] > 0 and data["engine"] == "whoosh"
+    assert data["generations"] == [
+        {"name": "gen-000001", "state": "live", "size_bytes": data["size_bytes"]}
+    ]
 
 
 def test_stats_lists_skipped_files_with_their_reason(runner, indexed, tmp_path):

@@ -151,13 +151,15 @@ def test_killing_an_indexer_while_its_writer_processes_run_leaves_no_lock(seeded
     big = tmp_path / "big.jsonl"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     indexer = start_indexer(seeded, str(big))
-    deadline = time.monotonic() + 120
-    while not (writers := children(indexer.pid)) and time.monotonic() < deadline:
-        assert indexer.poll() is None, indexer.communicate()
-        time.sleep(0.02)
-    assert writers, "the indexer never started its writer processes"
-    indexer.send_signal(signal.SIGKILL)
-    indexer.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while not (writers := children(indexer.pid)) and time.monotonic() < deadline:
+            assert indexer.poll() is None, indexer.communicate()
+            time.sleep(0.02)
+        assert writers, "the indexer never started its writer processes"
+    finally:
+        indexer.send_signal(signal.SIGKILL)
+        indexer.wait(timeout=30)
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in writers) and time.monotonic() < deadline:
         time.sleep(0.05)
