@@ -31,6 +31,8 @@ from dateparser.date import DateDataParser
 from dateparser.languages.loader import default_loader as _LOCALES
 from dateutil import parser as _dateutil
 
+from indexer.spacing import single_spaced
+
 MAX_DATE_LENGTH = 40
 
 _INFO = _dateutil.parserinfo()
@@ -79,7 +81,7 @@ def parse_date(text: str, dayfirst: bool = False) -> datetime | None:
     12), optionally led by a label such as "Posted on" or "Updated:". Returns a
     naive datetime; a time zone in the text is dropped, not converted.
     """
-    line = " ".join(text.split())
+    line = single_spaced(text)
     if not line or len(line) > MAX_DATE_LENGTH:
         return None
     line = _LABEL.sub("", line, count=1)
@@ -246,7 +248,7 @@ class _Reading(NamedTuple):
 
 
 def _normalise(text: str) -> str:
-    line = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
+    line = single_spaced(text).strip(_EDGE_PUNCTUATION)
     return _FRENCH_CLOCK.sub(r"\1:\2", line)
 
 

@@ -90,7 +90,9 @@ def one_line(name: str) -> str:
 
 
 def slugify(text: str, max_length: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A URL-safe slug of the text's start; only the start is read, however long it is."""
+    ascii_text = unicodedata.normalize("NFKD", text[: max_length * 4])
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "article"
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+from indexer.spacing import single_spaced
+
 SNIPPET_CHARS = 240
 
 
 def plain_excerpt(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The start of a text, escaped, cut at a word: the snippet when nothing matched."""
-    flat = " ".join(text.split())
+    flat = single_spaced(text[: limit * 4])
     if len(flat) > limit:
         flat = flat[:limit].rsplit(" ", 1)[0] + " …"
     return html.escape(flat, quote=False)

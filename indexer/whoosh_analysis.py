@@ -10,7 +10,7 @@ and highlighting still go through the chain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 from whoosh.fields import TEXT
@@ -19,6 +19,7 @@ from whoosh.lang.porter import stem
 # Whoosh's default word pattern, its group made non-capturing so that findall gives words.
 WORD = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
 MIN_LENGTH = 2  # StopFilter's default: shorter words are dropped
+LONG_TEXT_CHARS = 1 << 20
 CACHED_WORDS = 1_000_000  # words as written whose term is remembered; then the memo restarts
 
 _term_of: dict[str, str] = {}  # a word as written -> its term, "" for a stop word
@@ -37,6 +38,14 @@ def term(word: str) -> str:
     return found
 
 
+def words_of(text: str) -> Iterable[str]:
+    """The words of `text` as the tokenizer finds them: a list for most texts, one word
+    at a time for a long one, whose list would cost many times its size."""
+    if len(text) <= LONG_TEXT_CHARS:
+        return WORD.findall(text)
+    return (match.group() for match in WORD.finditer(text))
+
+
 def term_positions(text: str) -> dict[str, list[int]]:
     """Each term of `text` with its positions, numbered as the chain numbers them.
 
@@ -47,7 +56,7 @@ def term_positions(text: str) -> dict[str, list[int]]:
     first = -1
     kept = 0
     memo = _term_of
-    for index, word in enumerate(WORD.findall(text)):
+    for index, word in enumerate(words_of(text)):
         found = memo.get(word)
         if found is None:
             found = term(word)
@@ -68,7 +77,7 @@ def unseen_words(text: str, seen: set[str]) -> list[str]:
     are not in `seen`; they are added to it."""
     memo = _term_of
     unseen = []
-    for word in set(WORD.findall(text)):
+    for word in set(words_of(text)):
         found = memo.get(word)
         if found is None:
             found = term(word)

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from indexer.readers.markup import paragraphs
+from indexer.spacing import single_spaced
 
 # Deeper markup is flattened before a body is turned into text (see `inner_html`).
 MAX_DEPTH = 64
@@ -54,7 +55,7 @@ def has_class(element: Tag, names: tuple[str, ...]) -> bool:
 
 
 def clean(text: str) -> str:
-    return " ".join(text.split())
+    return single_spaced(text)
 
 
 def text_of(element: Tag) -> str:

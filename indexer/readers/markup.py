@@ -12,6 +12,8 @@ import re
 
 from bs4 import BeautifulSoup
 
+from indexer.spacing import single_spaced
+
 INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "embed", "head")
 BLOCKS = (
     "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
@@ -26,7 +28,7 @@ def paragraphs(text: str) -> str:
     """Plain text tidied: blank-line paragraphs, spaces collapsed inside each line."""
     kept = []
     for block in PARAGRAPH_BREAK.split(text.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [single_spaced(line) for line in block.split("\n")]
         block_text = "\n".join(line for line in lines if line)
         if block_text:
             kept.append(block_text)

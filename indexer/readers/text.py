@@ -16,6 +16,7 @@ from pathlib import Path
 from indexer.dates import parse_date
 from indexer.readers.files import UNICODE_BOMS, ReaderError, load_bytes
 from indexer.records import Article, Comment
+from indexer.spacing import single_spaced
 
 # The date is looked for in the first few paragraphs after the title: in a paragraph
 # of its own, or among the few short lines printed right under the title. A date
@@ -24,6 +25,7 @@ HEADER_PARAGRAPHS = 3
 MAX_HEADER_LINES = 4
 MAX_HEADER_LINE_LENGTH = 80
 MAX_CAPTION_LENGTH = 200
+MAX_TITLE_CHARS = 1_000  # a longer first line is prose: its start is the title, the line the body
 
 MAX_SIGNATURE_LINE_LENGTH = 200
 MAX_AUTHOR_LENGTH = 80
@@ -70,14 +72,17 @@ def parse_text(data: bytes) -> list[Article]:
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:
         raise ReaderError("empty file: it holds only whitespace")
-    title = " ".join(lines[start].split())
+    prose = len(lines[start]) > MAX_TITLE_CHARS
+    title = single_spaced(lines[start][: 2 * MAX_TITLE_CHARS])
+    if prose:
+        title = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + "\u2026"
     if _signature(lines[start], standalone=True) is not None:
         raise ReaderError("no title: the first line is a comment's 'Posted by' line")
     if not any(char.isalnum() for char in title):
         raise ReaderError("no title: the first line has no letters or digits")
 
-    under_title = start + 1 < len(lines) and bool(lines[start + 1].strip())
-    items = _split_signatures(_paragraphs(lines[start + 1 :]))
+    under_title = not prose and start + 1 < len(lines) and bool(lines[start + 1].strip())
+    items = _split_signatures(_paragraphs(lines[start if prose else start + 1 :]))
     article_paragraphs, threads = _split_thread(items)
     date, caption, body_paragraphs = _split_header(article_paragraphs, under_title)
     comments = _comments(threads)
@@ -134,7 +139,7 @@ def _signature(line: str, standalone: bool) -> str | None:
     """
     if len(line) > MAX_SIGNATURE_LINE_LENGTH:
         return None
-    text = " ".join(line.split())
+    text = single_spaced(line)
     match = _SIGNED_AND_REPORTED.match(text)
     if match:
         name = match.group("name")
@@ -213,7 +218,7 @@ def _boilerplate_index(paragraphs: list[Paragraph], keep_last: bool) -> int | No
 
 
 def _matches(paragraph: Paragraph, patterns: tuple[re.Pattern[str], ...]) -> bool:
-    text = " ".join(_text(paragraph).split())
+    text = single_spaced(_text(paragraph))
     return any(pattern.search(text) for pattern in patterns)
 
 

@@ -20,6 +20,7 @@ from lxml import etree
 
 from indexer.readers.text import decode_text
 from indexer.records import Comment
+from indexer.spacing import single_spaced
 
 MAX_FIELD_CHARS = 1000
 MAX_AUTHOR_CHARS = 200
@@ -154,7 +155,7 @@ def text(element: etree._Element | None) -> str:
     """
     if element is None:
         return ""
-    return " ".join(html.unescape("".join(element.itertext())).split())[:MAX_FIELD_CHARS]
+    return single_spaced(html.unescape("".join(element.itertext())))[:MAX_FIELD_CHARS]
 
 
 def markup(element: etree._Element | None) -> str:
@@ -197,7 +198,7 @@ def machine_date(value: str) -> datetime | None:
 
 def author_name(name: str) -> str:
     """A commenter's name as shown: trimmed, an e-mail address cut to the part before "@"."""
-    name = " ".join(name.split())
+    name = single_spaced(name)
     if _EMAIL.fullmatch(name):
         name = name.split("@", 1)[0]
     return name[:MAX_AUTHOR_CHARS] or ANONYMOUS

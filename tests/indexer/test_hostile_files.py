@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,36 @@ def test_fifty_megabyte_text_dump_is_read_within_bounded_memory(tmp_path):
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert len(article.comments) > 30_000
     assert grown_mib < 1000, f"reading a 49 MB file took {grown_mib:.0f} MiB more"
+
+
+PEAK_SCRIPT = """
+import resource, sys
+from pathlib import Path
+from indexer.indexing import index_paths
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+summary = index_paths([Path(sys.argv[1])], Path(sys.argv[2]), engine=sys.argv[3])
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(summary.files_indexed, before, after)
+"""
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+@pytest.mark.parametrize("suffix", ["txt", "html"])
+def test_a_file_of_one_long_line_is_indexed_in_bounded_memory(tmp_path, engine, suffix):
+    """One line of 16 MB, no title line and no paragraphs: memory stays a small multiple
+    of the file, not twenty times it."""
+    words = " ".join(f"harbour{n % 977} ferry pier" for n in range(1_000_000))[: 16 * 2**20]
+    text = words if suffix == "txt" else f"<html><body><p>{words}</p></body></html>"
+    path = tmp_path / f"one-line.{suffix}"
+    path.write_text(text, encoding="utf-8")
+    found = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT, str(path), str(tmp_path / "index"), engine],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    indexed, before_kib, after_kib = map(int, found.stdout.split())
+    grown = (after_kib - before_kib) * 1024
+    assert indexed == 1
+    assert grown < 12 * path.stat().st_size, f"{grown / 2**20:.0f} MiB for 16 MB"
