@@ -9,6 +9,7 @@ Ranking scores only the page, among the selected documents.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
 import multiprocessing
@@ -16,7 +17,7 @@ import multiprocessing.util
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -253,11 +254,24 @@ class WhooshStore:
                 "Another process is writing to this index; try again when it has finished."
             ) from error
 
+    def _write(self, documents: int, change: Callable) -> None:
+        """Run `change(writer)` and commit it; if either fails, nothing of it is kept and
+        the index's lock is given back, a failed commit (a full disk) included."""
+        writer = self._writer(documents)
+        try:
+            change(writer)
+            writer.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            with contextlib.suppress(Exception):
+                writer.writelock.release()
+            raise
+
     def replace_sources(
         self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
     ) -> None:
-        writer = self._writer(sum(len(docs) for docs in documents.values()))
-        try:
+        def change(writer) -> None:
             for source in remove:
                 writer.delete_by_term("source", source)
             for source, docs in documents.items():
@@ -265,10 +279,8 @@ class WhooshStore:
                 spelled: set[str] = set()
                 for doc in docs:
                     writer.add_document(**to_fields(doc, spelled))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+
+        self._write(sum(len(docs) for docs in documents.values()), change)
 
     def generation(self) -> int:
         return self._ix.latest_generation()
@@ -280,18 +292,15 @@ class WhooshStore:
                     yield stored["id"], stored.get("body", ""), stored.get("copies", "")
 
     def set_copy_groups(self, groups: Mapping[str, str]) -> None:
-        writer = self._writer(len(groups))
-        try:
+        def change(writer) -> None:
             with self._ix.searcher() as searcher:
                 for doc_id, group in groups.items():
                     stored = searcher.document(id=doc_id)
                     if stored is not None:
                         doc = replace(from_stored(stored), copy_group=group)
                         writer.update_document(**to_fields(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+
+        self._write(len(groups), change)
 
     def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
         """An article's document has the article's id as its own: one term to look up,
