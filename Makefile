@@ -48,7 +48,8 @@ clean:
 # Benchmark (bench/, docs/benchmarks.md): Hubbub on Whoosh and on tantivy against plain
 # Whoosh, SQLite FTS5 and raw tantivy on generated archives of 10k and 100k documents,
 # `/api/search` under 8 clients, then 16 readers for 60 s against `hubbub serve` on 100k
-# documents, before and during a rebuild. BENCH_ARGS adds options to the first part.
+# documents, on each engine: steady, during a rebuild, and beside the hostile mix (the
+# worst request of each kind, bench/hostile.py). BENCH_ARGS adds options to the first part.
 # `make bench-million`: the tantivy engine against raw tantivy at 1,000,000 documents.
 BENCH_ARGS ?=
 
