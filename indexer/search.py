@@ -430,6 +430,30 @@ def facet_values(
     return found[:limit] + [v for v in found[limit:] if v.selected], len(found)
 
 
+@dataclass(frozen=True)
+class Newest:
+    """The newest documents a search selects: what a feed shows."""
+
+    total: int
+    documents: list[Document]
+    partial: bool  # the time budget ran out: not kept with the recent results
+
+
+def newest_documents(engine: Engine, request: SearchRequest, count: int) -> Newest:
+    """The `count` newest documents a search selects, whatever its sort. Feed readers ask
+    for the same feed again and again, so answers are kept while the index is unchanged:
+    sorting a large archive by date costs far more than reading a kept list."""
+    snapshot = engine.snapshot()
+    request = replace(request, sort="newest")
+
+    def newest() -> Newest:
+        selection = select(engine, request, snapshot=snapshot)
+        documents = list(selection.matches.documents("newest", count))
+        return Newest(selection.total, documents, not selection.matches.complete)
+
+    return RECENT.get(snapshot, ("newest", request, count), newest)
+
+
 def export_documents(
     engine: Engine, request: SearchRequest, cap: int = EXPORT_CAP
 ) -> tuple[int, Iterator[Document]]:

@@ -72,3 +72,19 @@ def test_a_running_site_counts_what_the_index_holds_after_many_runs(
         index_paths([corpus], index_dir)
         fresh = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
         assert api_total(client) == api_total(fresh), f"after run {run + 1}"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_running_sites_feed_shows_what_was_indexed_since_it_was_last_read(
+    tmp_path: Path, engine: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / "text" / "crlf.txt", corpus / "first.txt")
+    index_dir = tmp_path / "index"
+    index_paths([corpus], index_dir, engine=engine)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert "Bridges of the Vistula" not in client.get("/feed.atom").get_data(as_text=True)
+    shutil.copy(FIXTURES / "jsonl" / "thread.jsonl", corpus / "later.jsonl")
+    index_paths([corpus], index_dir)
+    assert "Bridges of the Vistula" in client.get("/feed.atom").get_data(as_text=True)
