@@ -7,10 +7,12 @@ picked up by a running server like any other rebuild.
 
 from __future__ import annotations
 
+import shlex
 import threading
 from pathlib import Path
 
 from indexer.engine import Engine, IndexMissing, IndexOutdated, Snapshot, Store
+from indexer.errors import HubbubError
 from indexer.layout import IndexLayout
 from indexer.tantivy_engine import TantivyReader, TantivyStore
 from indexer.whoosh_engine import WhooshReader, WhooshStore
@@ -21,8 +23,25 @@ ENGINES = tuple(READERS)
 DEFAULT_ENGINE = "whoosh"
 
 
-class UnknownEngine(ValueError):
+class UnknownEngine(HubbubError, ValueError):
     """An engine name Hubbub does not have."""
+
+
+def build_command(index_dir: Path, rebuild: bool = False) -> str:
+    """The command that builds the index in `index_dir`, or rebuilds an outdated one."""
+    flag = " --rebuild" if rebuild else ""
+    return f"hubbub index{flag} --index {shlex.quote(str(index_dir))} corpus/"
+
+
+def missing_state(outdated: bool = False) -> str:
+    """Why there is nothing to search: no index yet, or one this version cannot read."""
+    return "The index needs rebuilding" if outdated else "No index yet"
+
+
+def no_index_message(index_dir: Path, outdated: bool = False) -> str:
+    """What Hubbub says wherever it finds no index it can read, the command line and the
+    site alike: the state, and the command that puts it right."""
+    return f"{missing_state(outdated)}. Build it with: {build_command(index_dir, outdated)}"
 
 
 def check_engine(name: str) -> str:
@@ -45,16 +64,14 @@ class LiveIndex:
     def _open_generation(self):
         generation = self._layout.current()
         if generation is None or not generation.is_dir():
-            raise IndexMissing(f"No index in {self._layout.root}: build one with 'hubbub index'.")
+            raise IndexMissing(no_index_message(self._layout.root))
         engine = check_engine(self._layout.read_manifest(generation).engine)
         try:
             return READERS[engine](generation)
         except IndexOutdated:
             raise
         except IndexMissing as error:
-            raise IndexMissing(
-                f"No index in {self._layout.root}: build one with 'hubbub index'."
-            ) from error
+            raise IndexMissing(no_index_message(self._layout.root)) from error
 
     def snapshot(self) -> Snapshot:
         """The index as it is now; moves to a new generation when there is one."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,10 +62,6 @@ def periods(first: date, last: date, monthly: bool) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
-
-
-def timeline(dates: Iterable[str]) -> list[tuple[str, int]]:
-    return timeline_of(Counter(dates))
 
 
 def timeline_of(per_day: Mapping[str, int]) -> list[tuple[str, int]]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import errno
-import html
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -23,6 +21,8 @@ from indexer.indexing import (
 )
 from indexer.layout import left_out_note
 from indexer.search import SORTS, InvalidRequest, SearchRequest, SearchResult, search
+from indexer.snippets import Passage
+from indexer.spacing import single_spaced
 from indexer.stats import index_stats
 
 DEFAULT_INDEX = Path("instance/index")
@@ -253,10 +253,9 @@ def stats(as_json: bool, index_dir: Path) -> None:
         click.echo(f"  {record['path']}: " + "; ".join([status, *notes]))
 
 
-def plain_text(snippet: str) -> str:
-    """A snippet's HTML as terminal text, matches in [brackets]."""
-    marked = snippet.replace("<mark>", "[").replace("</mark>", "]")
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", marked)).split())
+def bracketed(passage: Passage) -> str:
+    """A passage as one line of terminal text, its matches in [brackets]."""
+    return single_spaced(passage.wrapped("[", "]"))
 
 
 def print_table(result: SearchResult) -> None:
@@ -269,8 +268,9 @@ def print_table(result: SearchResult) -> None:
         where = f"comment {doc.position}" if doc.position else "article"
         author = doc.author or "(no author)"
         click.echo(f"\n{number:>3}. {author} · {date} · {where} · {doc.article_title}")
-        click.echo(f"     {plain_text(hit.snippet)}")
-        click.echo(f"     {doc.url}")
+        click.echo(f"     {bracketed(hit.shown)}")
+        if doc.source_url:
+            click.echo(f"     {doc.source_url}")
     authors = ", ".join(f"{v.label} ({v.count})" for v in result.facets.get("author", [])[:10])
     if authors:
         click.echo(f"\nAuthors: {authors}")

@@ -36,7 +36,7 @@ class Document:
     article_date: datetime | None
     position: int
     body: str
-    url: str
+    source_url: str  # the article's own address, as its file gave it; '' when unknown
     source: str
     caption: str = ""
     parent: str = ""
@@ -66,7 +66,7 @@ class Document:
             "quotes": list(self.quotes),
             "copy_group": self.copy_group or None,
             "parent": self.parent or None,
-            "url": self.url,
+            "source_url": self.source_url or None,
         }
 
     @property
@@ -104,11 +104,6 @@ def article_id(article: Article) -> str:
     return f"{slugify(article.title)}-{digest}"
 
 
-def thread_url(article_id: str, position: int = 0) -> str:
-    """The thread view's address, anchored at a comment when there is one."""
-    return f"/article/{article_id}" + (f"#c{position}" if position else "")
-
-
 def thread_documents(article: Article, source: str) -> list[Document]:
     """The article's document followed by one per comment, in thread order.
 
@@ -128,7 +123,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
             article_date=article.date,
             position=0,
             body=article.body,
-            url=thread_url(aid),
+            source_url=article.url or "",
             source=source,
             caption=article.caption or "",
             thread_length=len(article.comments),
@@ -150,7 +145,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 article_date=article.date,
                 position=comment.position,
                 body=body,
-                url=thread_url(aid, comment.position),
+                source_url=article.url or "",
                 source=source,
                 parent=f"{aid}-c{parent}" if parent else "",
                 thread_length=len(article.comments),

@@ -19,9 +19,12 @@ import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Protocol
 
 from indexer.documents import Document
+from indexer.errors import HubbubError
+from indexer.snippets import Passage
 
 
 def cache_entries(default: int) -> int:
@@ -30,19 +33,27 @@ def cache_entries(default: int) -> int:
     return 0 if os.environ.get("HUBBUB_CACHE", "").strip().lower() in ("0", "off") else default
 
 
-class IndexMissing(Exception):
+class IndexMissing(HubbubError):
     """No index has been built in the folder asked for."""
 
 
 class IndexOutdated(IndexMissing):
     """The folder holds an index in a layout this version of Hubbub does not read."""
 
+    @classmethod
+    def at(cls, index_dir: Path) -> IndexOutdated:
+        """The error for the index in `index_dir`, naming the command that rebuilds it."""
+        return cls(
+            f"The index in {index_dir} was built by an earlier version of Hubbub;"
+            " rebuild it with 'hubbub index --rebuild'."
+        )
 
-class IndexLocked(Exception):
+
+class IndexLocked(HubbubError):
     """Another process is writing to the index."""
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(HubbubError, ValueError):
     """A query string the engine cannot parse; the message says what is wrong."""
 
 
@@ -89,10 +100,10 @@ class Matches(Protocol):
         limit: int,
         deadline: float | None = None,
         highlight: bool = True,
-    ) -> tuple[list[tuple[Document, str]], bool]:
-        """One page in `sort` order, each with its passages marked as HTML ('' unless
-        `highlight`, or when nothing could be marked), and whether the ranking finished
-        before `deadline` (a `time.monotonic()` value)."""
+    ) -> tuple[list[tuple[Document, Passage | None]], bool]:
+        """One page in `sort` order, each with its best passages and their matches (None
+        unless `highlight`, or when no match could be placed), and whether the ranking
+        finished before `deadline` (a `time.monotonic()` value)."""
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
         """The selected documents in `sort` order, without snippets: for exports."""

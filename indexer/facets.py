@@ -3,6 +3,13 @@
 The engines count (each facet over the documents passing every filter except its
 own, so chosen values keep their counts and the others stay addable); the classes
 here order, label and cut the counts the same way whichever engine counted them.
+
+A comment posted more than once, word for word or nearly, has copies: each copy
+carries the same `copy_group` (`Document.copy_group`), and inside the code the
+group is always called so, while the facet and filter of comments that have copies
+are called `copies`. Readers use other words, which stay as they are: the `copies`
+facet, whose one value is `copied` (COPIED), chosen on the site with `copied=1`;
+the `copies:` query field, which takes a copy group; and the `copy_group` JSON key.
 """
 
 from __future__ import annotations
@@ -16,7 +23,6 @@ from indexer.documents import Document, fold_author
 FACET_LIMIT = 100
 ALL_VALUES = 1_000_000  # a limit that keeps every value
 COPIED = "copied"
-DATE_FACETS = ("date", "own_date")  # counted for author pages, never shown as facets
 
 
 def facet_keys(doc: Document) -> dict[str, str]:

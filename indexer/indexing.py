@@ -34,6 +34,7 @@ from indexer.archive import check_engine, open_store
 from indexer.copies import copy_groups
 from indexer.documents import ARTICLE, Document, thread_documents
 from indexer.engine import IndexMissing, Store
+from indexer.errors import HubbubError
 from indexer.layout import FileRecord, IndexLayout, Manifest
 from indexer.processes import leave_with_parent
 from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, load_bytes, read_file
@@ -57,7 +58,7 @@ Progress = Callable[[int, int, int], None]
 """Called after each file: files done, files in all, documents written so far."""
 
 
-class EngineMismatch(ValueError):
+class EngineMismatch(HubbubError, ValueError):
     """An engine asked for that is not the live index's, without a rebuild."""
 
 
@@ -616,7 +617,7 @@ def remove_paths(
     with layout.writer_lock(wait, "hubbub remove"), disk_errors(layout.root):
         live = layout.current()
         if live is None:
-            raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
+            raise IndexMissing(archive.no_index_message(index_dir))
         layout.tidy()
         run = IndexRun(layout, live, live_engine(layout, live), create=False)
         for path in paths:

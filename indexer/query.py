@@ -1,9 +1,9 @@
 """The query language, apart from any engine: checks, a syntax tree, did-you-mean.
 
-Whoosh reads queries with its own parser; the tantivy engine compiles the tree
-that `parse` makes here. Both refuse the same queries first (`syntax_problem`), so
-a reader gets the same message whichever engine serves the archive, and both
-correct misspellings the same way (`suggest`), each from its own index's words.
+Both engines compile the tree that `parse` makes here, over the fields named here,
+so a query means the same whichever engine serves the archive. Both refuse the same
+queries first, with the same message (`syntax_problem`), and both correct
+misspellings the same way (`suggest`), each from its own index's words.
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ from dataclasses import dataclass
 
 from indexer.engine import QuerySyntaxError
 
+# The fields a query names: text fields, whose words are stemmed and where a word
+# without a field is looked for; other names for them; fields whose values match whole.
 SEARCH_FIELDS = ("title", "caption", "body")
-QUERY_FIELDS = ("title", "caption", "body", "text", "author", "kind", "article", "year", "copies")
+TEXT_ALIASES = {"text": "body"}
+VALUE_FIELDS = ("author", "kind", "article", "year", "copies")
+QUERY_FIELDS = (*SEARCH_FIELDS, *TEXT_ALIASES, *VALUE_FIELDS)
 FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
 WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")
 SUGGESTABLE_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from typing import Protocol, TypeVar
 
 from indexer.documents import KINDS, Document
 from indexer.engine import (
@@ -30,8 +31,9 @@ from indexer.engine import (
     Snapshot,
     cache_entries,
 )
-from indexer.facets import ALL_VALUES, BY_NAME, FACET_LIMIT, FACETS, Facet, FacetValue
-from indexer.snippets import plain_excerpt
+from indexer.errors import HubbubError
+from indexer.facets import ALL_VALUES, BY_NAME, COPIED, FACET_LIMIT, FACETS, Facet, FacetValue
+from indexer.snippets import Passage, excerpt, marked
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -47,7 +49,7 @@ QUERY_BOUND = re.compile(r"(?<!\S)(after|before):(\S*)")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class InvalidRequest(ValueError):
+class InvalidRequest(HubbubError, ValueError):
     """A search request a user got wrong; the message says how to put it right."""
 
 
@@ -85,7 +87,7 @@ class SearchRequest:
     years: tuple[int, ...] = ()
     months: tuple[str, ...] = ()
     signed: tuple[str, ...] = ()
-    copied: bool = False  # only comments posted more than once
+    copies: bool = False  # only comments posted more than once
     after: date | None = None
     before: date | None = None
     sort: str = "relevance"
@@ -121,20 +123,22 @@ class SearchRequest:
         if not 1 <= self.facet_size <= FACET_LIMIT:
             raise InvalidRequest(f"The facet size must be between 1 and {FACET_LIMIT}.")
 
-    def with_page(self, page: int) -> SearchRequest:
-        return replace(self, page=page)
-
 
 @dataclass(frozen=True)
 class Hit:
     document: Document
-    marked: str = ""  # the engine's passages, escaped, matches in <mark>; "" for none
+    passage: Passage | None = None  # the engine's best passages and their matches
+
+    @cached_property
+    def shown(self) -> Passage:
+        """The passages, or the start of the text when the engine placed none (made only
+        when shown: many callers read the documents alone)."""
+        return self.passage or excerpt(self.document.body)
 
     @cached_property
     def snippet(self) -> str:
-        """HTML: the marked passages, or the start of the text when none were marked
-        (made only when shown: many callers read the documents alone)."""
-        return self.marked or plain_excerpt(self.document.body)
+        """HTML: the passage shown, escaped, its matches in <mark>."""
+        return marked(self.shown)
 
     def to_json(self) -> dict:
         return {**self.document.to_json(), "snippet": self.snippet}
@@ -171,19 +175,24 @@ class SearchResult:
         per_page = self.request.per_page
         return max(1, min(math.ceil(self.total / per_page), MAX_RESULT_WINDOW // per_page))
 
-    def to_json(self) -> dict:
-        return {
-            "query": self.request.q,
-            "total": self.total,
-            "page": self.request.page,
-            "per_page": self.request.per_page,
-            "hits": [hit.to_json() for hit in self.hits],
-            "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
-            "notice": self.notice,
-            "suggestion": self.suggestion,
-            "article_count": self.article_count,
-            "partial": self.partial,
+    def to_json(self, keys: Collection[str] | None = None) -> dict:
+        """The result as JSON, or only its `keys`: what is left out is not worked out, so
+        a page without the article count does not have it counted."""
+        parts: dict[str, Callable[[], object]] = {
+            "query": lambda: self.request.q,
+            "total": lambda: self.total,
+            "page": lambda: self.request.page,
+            "per_page": lambda: self.request.per_page,
+            "hits": lambda: [hit.to_json() for hit in self.hits],
+            "facets": lambda: {
+                name: [v.to_json() for v in values] for name, values in self.facets.items()
+            },
+            "notice": lambda: self.notice,
+            "suggestion": lambda: self.suggestion,
+            "article_count": lambda: self.article_count,
+            "partial": lambda: self.partial,
         }
+        return {key: part() for key, part in parts.items() if keys is None or key in keys}
 
 
 def plain_words(text: str) -> str:
@@ -233,19 +242,31 @@ class Selection:
         return self.matches.counts
 
 
+class Answer(Protocol):
+    """What the recent results keep: an answer that says whether it ran out of time."""
+
+    partial: bool
+
+
+AnswerT = TypeVar("AnswerT", bound=Answer)
+
+
 class RecentResults:
     """A bounded LRU of results, keyed by the snapshot they came from and the request.
 
     Entries hold their snapshot weakly: a result is only reused for the very
     snapshot that made it, and an old snapshot is not kept alive by the cache.
+    A partial result is not kept, so the next asker gets the whole one.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, tuple[weakref.ref, object]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[weakref.ref, Answer]] = OrderedDict()
 
-    def get(self, snapshot: Snapshot, key: tuple, compute: Callable[[], object]) -> object:
+    def get(self, snapshot: Snapshot, key: tuple, compute: Callable[[], AnswerT]) -> AnswerT:
+        """The answer kept for `snapshot` and `key`, else `compute`'s, which must have
+        come from that same snapshot."""
         full = (id(snapshot), *key)
         with self._lock:
             entry = self._entries.get(full)
@@ -253,7 +274,7 @@ class RecentResults:
                 self._entries.move_to_end(full)
                 return entry[1]
         value = compute()
-        if self.size and not getattr(value, "partial", False):
+        if self.size and not value.partial:
             with self._lock:
                 self._entries[full] = (weakref.ref(snapshot), value)
                 while len(self._entries) > self.size:
@@ -274,7 +295,7 @@ def filters_of(request: SearchRequest, bounds: dict[str, date]) -> Filters:
         "year": [str(year) for year in request.years],
         "month": request.months,
         "signed": request.signed,
-        "copies": ("copied",) if request.copied else (),
+        "copies": (COPIED,) if request.copies else (),
     }
     return Filters(
         chosen={
@@ -392,7 +413,7 @@ def run_search(
     return SearchResult(
         request=request,
         total=selection.total,
-        hits=[Hit(document=doc, marked=marked) for doc, marked in page],
+        hits=[Hit(document=doc, passage=passage) for doc, passage in page],
         facets=selection.facets,
         notice=selection.notice,
         suggestion=suggestion,
@@ -412,6 +433,14 @@ def article_counts(selection: Selection, article_ids: set[str]) -> dict[str, int
     return found | (selection.matches.article_counts(missing) if missing else {})
 
 
+@dataclass(frozen=True)
+class FacetValues:
+    """Every value of one facet in a selection, and whether the time ran out counting."""
+
+    values: list[FacetValue]
+    partial: bool
+
+
 def facet_values(
     engine: Engine, request: SearchRequest, name: str, contains: str = "", limit: int = 500
 ) -> tuple[list[FacetValue], int]:
@@ -420,11 +449,12 @@ def facet_values(
     :return: up to `limit` values (chosen ones always kept) and how many matched in all.
     """
     snapshot = engine.snapshot()
-    values = RECENT.get(
-        snapshot,
-        ("facet", request, name),
-        lambda: select(engine, request, facet_limit=MAX_FACET_VALUES).facets[name],
-    )
+
+    def every_value() -> FacetValues:
+        selection = select(engine, request, facet_limit=MAX_FACET_VALUES, snapshot=snapshot)
+        return FacetValues(selection.facets[name], not selection.matches.complete)
+
+    values = RECENT.get(snapshot, ("facet", request, name), every_value).values
     needle = contains.strip().casefold()
     found = [v for v in values if v.selected or needle in v.label.casefold()]
     return found[:limit] + [v for v in found[limit:] if v.selected], len(found)

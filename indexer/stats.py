@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.archive import open_engine
+from indexer.archive import no_index_message, open_engine
 from indexer.documents import ARTICLE, COMMENT
 from indexer.engine import IndexMissing
 from indexer.facets import ALL_VALUES
@@ -55,7 +55,7 @@ def index_stats(index_dir: Path) -> IndexStats:
     layout = IndexLayout(index_dir)
     generation = layout.current()
     if generation is None:
-        raise IndexMissing(f"No index in {index_dir}: build one with 'hubbub index'.")
+        raise IndexMissing(no_index_message(index_dir))
     engine = open_engine(index_dir)
     everything = select(engine, SearchRequest(), counted=("date",))
     kinds = everything.counts["kind"]

@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import weakref
+import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
@@ -35,6 +36,8 @@ from indexer.engine import Filters, IndexLocked, IndexMissing, IndexOutdated, Qu
 from indexer.facets import facet_keys
 from indexer.query import (
     SEARCH_FIELDS,
+    TEXT_ALIASES,
+    VALUE_FIELDS,
     Group,
     Node,
     Not,
@@ -46,7 +49,7 @@ from indexer.query import (
     pattern_regex,
     suggest,
 )
-from indexer.snippets import SNIPPET_CHARS, marked
+from indexer.snippets import SNIPPET_CHARS, Passage, joined
 
 WRITER_HEAP = 256_000_000
 WRITER_THREADS = 2
@@ -58,8 +61,10 @@ MAX_BUCKETS = 100_000  # a terms aggregation's size never goes past this
 EVERY_CHUNK = 50_000  # documents read per search when reading them all
 # Threads for the aggregations a selection runs beside its main one: two cores here.
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hubbub-tantivy")
-TEXT_FIELDS = {"title": "title", "caption": "caption", "body": "body", "text": "body"}
-RAW_FIELDS = {"author": "f_author", "kind": "f_kind", "article": "f_article", "year": "f_year"}
+TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
+# A value is looked up in its facet's field; `copies:` names a copy group, which the
+# copies facet only marks as copied.
+RAW_FIELDS = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copies"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
 FACET_NAMES = ("kind", "author", "article", "year", "month", "date", "own_date", "signed", "copies")
 # Facets also kept as a number per key: tantivy counts numbers several times faster
@@ -70,18 +75,12 @@ NUMBER_KEYS: dict[int, str] = {}
 FEW_TERMS = 64  # up to this many values, a filter is term queries, not a term set
 NUMBERS_LOCK = threading.Lock()
 
-# The analyzers tantivy calls "en_stem" and "default", built again to analyse query words.
+# The analyzer tantivy calls "en_stem", built again to analyse query words.
 STEMMED = (
     tantivy.TextAnalyzerBuilder(Tokenizer.simple())
     .filter(Filter.remove_long(40))
     .filter(Filter.lowercase())
     .filter(Filter.stemmer("english"))
-    .build()
-)
-WORDS = (
-    tantivy.TextAnalyzerBuilder(Tokenizer.simple())
-    .filter(Filter.remove_long(40))
-    .filter(Filter.lowercase())
     .build()
 )
 
@@ -103,17 +102,30 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-DOCUMENT_FIELDS = attrgetter(*(field.name for field in fields(Document)))
+DOCUMENT_NAMES = tuple(field.name for field in fields(Document))
+DOCUMENT_FIELDS = attrgetter(*DOCUMENT_NAMES)
+# Leads every stored document: documents pickled with other fields, by another version
+# of Hubbub, are known by it rather than read into the wrong fields.
+DOCUMENT_LAYOUT = zlib.crc32(" ".join(DOCUMENT_NAMES).encode("utf-8"))
 
 
 def encode(doc: Document) -> bytes:
-    """The document's fields in order, pickled: three times quicker to read back than
-    JSON, and the index is only ever read by the Hubbub that wrote it."""
-    return pickle.dumps(DOCUMENT_FIELDS(doc), protocol=pickle.HIGHEST_PROTOCOL)
+    """The document's layout and fields in order, pickled: three times quicker to read
+    back than JSON, and the index is only ever read by the Hubbub that wrote it."""
+    return pickle.dumps((DOCUMENT_LAYOUT, *DOCUMENT_FIELDS(doc)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def decode(data: bytes) -> Document:
-    return Document(*pickle.loads(data))
+    return Document(*pickle.loads(data)[1:])
+
+
+def layout_of(searcher: tantivy.Searcher) -> int | None:
+    """The layout the index's documents were pickled in, read off one of them (a version
+    writes only into an index of its own layout); None when there is none."""
+    hits = searcher.search(Query.all_query(), 1, count=False).hits
+    if not hits:
+        return None
+    return pickle.loads(searcher.doc(hits[0][1]).get_first("doc"))[0]
 
 
 def key_number(key: str) -> int:
@@ -181,18 +193,16 @@ def every(searcher: tantivy.Searcher, query: Query) -> Iterator[Document]:
 
 
 def opened(generation: Path) -> tantivy.Index:
-    """The index in `generation`, if it has the fields this version reads.
+    """The index in `generation`, if it has the fields this version reads and its
+    documents are stored as this version stores them.
 
-    :raise IndexOutdated: for an index built with other fields.
+    :raise IndexOutdated: for an index built with other fields or documents.
     """
     if not tantivy.Index.exists(str(generation)):
         raise IndexMissing(f"No tantivy index in {generation}.")
     ix = tantivy.Index.open(str(generation))
-    if ix.schema != build_schema():
-        raise IndexOutdated(
-            f"The index in {generation.parent} was built by an earlier version of Hubbub;"
-            " rebuild it with 'hubbub index --rebuild'."
-        )
+    if ix.schema != build_schema() or layout_of(ix.searcher()) not in (None, DOCUMENT_LAYOUT):
+        raise IndexOutdated.at(generation.parent)
     return ix
 
 
@@ -672,24 +682,24 @@ class TantivySnapshot:
             **({} if sort == "relevance" else {"order_by_field": field, "order": order}),
         )
 
-    def snippets(self, query: Query, docs: list[Document]) -> list[str]:
-        """Each document's best passage with the query's words marked, escaped; '' where
-        none of them is in the body."""
+    def snippets(self, query: Query, docs: list[Document]) -> list[Passage | None]:
+        """Each document's best passage and the query's words in it, with "…" where the
+        body goes on; None where none of them is in the body."""
         generator = tantivy.SnippetGenerator.create(self.searcher, query, self.schema, "body")
         generator.set_max_num_chars(SNIPPET_CHARS)
-        found = []
+        found: list[Passage | None] = []
         for doc in docs:
             piece = generator.snippet_from_doc(tantivy.Document(body=doc.body))
             spans = [(r.start, r.end) for r in piece.highlighted()]
             if not spans:
-                found.append("")
+                found.append(None)
                 continue
             fragment = piece.fragment()
             where = piece.fragment_range()
-            text = marked(fragment, char_spans(fragment, spans))
             before = "… " if where.start > 0 else ""
             after = " …" if where.end < len(doc.body.encode("utf-8").strip()) else ""
-            found.append(before + text + after)
+            matches = Passage(fragment, tuple(char_spans(fragment, spans)))
+            found.append(joined([before, matches, after]))
         return found
 
 
@@ -735,7 +745,7 @@ class TantivyMatches:
         limit: int,
         deadline: float | None = None,
         highlight: bool = True,
-    ) -> tuple[list[tuple[Document, str]], bool]:
+    ) -> tuple[list[tuple[Document, Passage | None]], bool]:
         """A page; past `deadline` nothing is marked, and the page says it is partial.
 
         Without facets the total is not known yet: the first page's search counts it,
@@ -751,7 +761,7 @@ class TantivyMatches:
             docs = list(snapshot.hits(self._passing, self.total, sort, offset, limit))
         in_time = deadline is None or time.monotonic() <= deadline
         if not (highlight and in_time):
-            return [(doc, "") for doc in docs], in_time
+            return [(doc, None) for doc in docs], in_time
         return list(zip(docs, snapshot.snippets(self._matched, docs), strict=True)), True
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:

@@ -23,7 +23,7 @@ class Thread:
             "caption": article.caption or None,
             "body": article.body,
             "source": article.source,
-            "url": article.url,
+            "source_url": article.source_url or None,
             "comments": [{**c.to_json(), "body": c.body} for c in self.comments],
         }
 

@@ -10,10 +10,10 @@ Ranking scores only the page, among the selected documents.
 from __future__ import annotations
 
 import contextlib
-import html
 import itertools
 import multiprocessing
 import multiprocessing.util
+import re
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -25,16 +25,9 @@ from pathlib import Path
 import numpy as np
 from whoosh import collectors, highlight, index, query, sorting
 from whoosh.analysis import Filter, IDTokenizer
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, FieldType, Schema
 from whoosh.highlight import ContextFragmenter
 from whoosh.index import LockError
-from whoosh.qparser import (
-    AndGroup,
-    FieldAliasPlugin,
-    FuzzyTermPlugin,
-    MultifieldParser,
-    PlusMinusPlugin,
-)
 from whoosh.util.times import long_to_datetime
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
@@ -42,7 +35,7 @@ from indexer.engine import (
     Filters,
     IndexLocked,
     IndexMissing,
-    QuerySyntaxError,
+    IndexOutdated,
     cache_entries,
 )
 from indexer.facets import COPIED, facet_keys
@@ -50,12 +43,19 @@ from indexer.processes import leave_with_parent
 from indexer.query import (
     MAX_EXPANSIONS,
     SEARCH_FIELDS,
+    TEXT_ALIASES,
+    Group,
+    Node,
+    Not,
+    Phrase,
+    Word,
     edit_distance,
     nearest,
+    parse,
+    pattern_prefix,
     suggest,
-    syntax_problem,
 )
-from indexer.snippets import SNIPPET_CHARS
+from indexer.snippets import SNIPPET_CHARS, Passage, joined
 from indexer.whoosh_analysis import StemmedText, term, unseen_words
 
 SPELLING_FIELD = "spell_body"
@@ -69,6 +69,8 @@ WRITER_PROCS = 2
 WRITER_POOL_MB = 1024
 CACHED_MATCHES = cache_entries(16)  # recent queries whose matching documents are kept
 CACHED_FILTERS = 64
+STORED_CHUNK = 64  # documents an export reads from the index at a time
+FIELD_NAMES = TEXT_ALIASES | {"article": "article_id"}  # query field names that differ here
 
 
 def _writer_process_started(_: object) -> None:
@@ -128,7 +130,7 @@ def build_schema() -> Schema:
         position=NumberColumn(stored=True, sortable=True),
         caption=StemmedText(stored=True),
         body=StemmedText(stored=True),
-        url=STORED(),
+        source_url=STORED(),
         source=ID(stored=True),
         parent=STORED(),
         thread_length=STORED(),
@@ -141,20 +143,36 @@ def build_schema() -> Schema:
     )
 
 
-class MarkFormatter(highlight.Formatter):
-    """Escapes the text and wraps each match in <mark>."""
+class PassageFormatter(highlight.Formatter):
+    """Gathers the best fragments as one `Passage` rather than as marked-up text."""
 
     between = " … "
 
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
+    def format_fragment(self, fragment, replace=False) -> Passage:
+        """The fragment's text and its matches: of matches starting together the longest,
+        and none overlapping an earlier one, as Whoosh's own formatters mark them."""
+        start = at = fragment.startchar
+        spans = []
+        matches = [token for token in fragment.matches if token.startchar is not None]
+        for token in sorted(matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
+            if token.startchar >= at:
+                spans.append((token.startchar - start, token.endchar - start))
+                at = token.endchar
+        return Passage(fragment.text[start : max(fragment.endchar, at)], tuple(spans))
 
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
+    def format(self, fragments, replace=False) -> Passage | None:
+        """The fragments' passages joined by `between`; None without any."""
+        passages = [self.format_fragment(fragment) for fragment in fragments]
+        if not passages:
+            return None
+        pieces: list[Passage | str] = [passages[0]]
+        for passage in passages[1:]:
+            pieces += [self.between, passage]
+        return joined(pieces)
 
 
-def snippet(hit) -> str:
-    """The hit's best passages with matches marked; '' when Whoosh cannot place them.
+def snippet(hit) -> Passage | None:
+    """The hit's best passages and their matches; None when Whoosh cannot place them.
 
     Whoosh's highlighter fails on some tokens (digits from other scripts among
     them); a plain excerpt is better than a failed page.
@@ -162,7 +180,7 @@ def snippet(hit) -> str:
     try:
         return hit.highlights("body", top=2)
     except (TypeError, ValueError, IndexError, KeyError):
-        return ""
+        return None
 
 
 def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
@@ -185,7 +203,7 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         "position": doc.position,
         "body": doc.body,
         "caption": doc.caption,
-        "url": doc.url,
+        "source_url": doc.source_url,
         "source": doc.source,
         "parent": doc.parent,
         "thread_length": doc.thread_length,
@@ -218,7 +236,7 @@ def from_stored(stored: Mapping) -> Document:
         article_date=stored.get("article_date"),
         position=stored.get("position", 0),
         body=stored.get("body", ""),
-        url=stored.get("url", ""),
+        source_url=stored.get("source_url", ""),
         source=stored.get("source", ""),
         caption=stored.get("caption", ""),
         parent=stored.get("parent", ""),
@@ -229,6 +247,18 @@ def from_stored(stored: Mapping) -> Document:
     )
 
 
+def opened(generation: Path, readonly: bool = False) -> index.Index:
+    """The index in `generation`, if it has the fields this version writes and reads:
+    into an index of other fields a document cannot be written, nor read back whole.
+
+    :raise IndexOutdated: for an index built with other fields.
+    """
+    ix = index.open_dir(str(generation), readonly=readonly)
+    if set(ix.schema.names()) != set(build_schema().names()):
+        raise IndexOutdated.at(generation.parent)
+    return ix
+
+
 class WhooshStore:
     """The writing side: one generation folder of the index."""
 
@@ -236,7 +266,7 @@ class WhooshStore:
         if create:
             self._ix = index.create_in(str(generation), build_schema())
         else:
-            self._ix = index.open_dir(str(generation))
+            self._ix = opened(generation)
 
     def _writer(self, documents: int = 0):
         """A writer; for a large batch, one writing with two processes into segments
@@ -329,7 +359,7 @@ class WhooshReader:
         self._snapshot = WhooshSnapshot(self._open_searcher())
 
     def _open_searcher(self):
-        return index.open_dir(str(self._generation), readonly=True).searcher()
+        return opened(self._generation, readonly=True).searcher()
 
     def snapshot(self) -> WhooshSnapshot:
         """The index as it is now: checking costs a read of the generation's table of
@@ -376,12 +406,108 @@ def bounded_expansions(parsed: query.Query) -> query.Query:
     return parsed.apply(bounded_expansions)
 
 
-def build_parser(schema: Schema) -> MultifieldParser:
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup)
-    parser.add_plugin(FieldAliasPlugin({"article_id": ["article"], "body": ["text"]}))
-    parser.add_plugin(PlusMinusPlugin())
-    parser.add_plugin(FuzzyTermPlugin())
-    return parser
+class NumberWildcard(query.Wildcard):
+    """A wildcard over the numbers a numeric field holds, as they are written
+    (`year:201*`): the field's terms are sortable bytes, which no pattern matches."""
+
+    def _btexts(self, ixreader):
+        field = ixreader.schema[self.fieldname]
+        written = re.compile(self._get_pattern())
+        return (
+            raw
+            for raw in ixreader.lexicon(self.fieldname)
+            if written.match(str(field.from_bytes(raw)))
+        )
+
+
+def compile_query(schema: Schema, text: str) -> query.Query:
+    """The query string as a Whoosh query: the tree `indexer.query.parse` makes, read
+    as the tantivy engine reads it, every wildcard and fuzzy term bounded.
+
+    :raise QuerySyntaxError: when `indexer.query.syntax_problem` finds something wrong.
+    """
+    if not text.strip():
+        return query.Every()
+    compiled = compile_node(schema, parse(text), None)
+    return query.NullQuery if compiled is None else bounded_expansions(compiled)
+
+
+def compile_node(schema: Schema, node: Node, field: str | None) -> query.Query | None:
+    """A query for one node of the tree; None for one that holds no searchable word (a
+    stop word), which its group then leaves out. A group's exclusions are taken from
+    its other items, or from every document when it has none."""
+    if isinstance(node, Group):
+        if node.op == "or":
+            return combined(query.Or, (compile_node(schema, item, field) for item in node.items))
+        kept = [item for item in node.items if not isinstance(item, Not)]
+        excluded = [item.node for item in node.items if isinstance(item, Not)]
+        wanted = combined(query.And, (compile_node(schema, item, field) for item in kept))
+        unwanted = combined(query.Or, (compile_node(schema, item, field) for item in excluded))
+        if unwanted is None:
+            return wanted
+        return query.AndNot(query.Every() if wanted is None else wanted, unwanted)
+    if isinstance(node, Not):
+        inner = compile_node(schema, node.node, field)
+        return None if inner is None else query.Not(inner)
+    name = node.field or field
+    if name is None:
+        return combined(query.Or, [compile_leaf(schema, node, target) for target in SEARCH_FIELDS])
+    return compile_leaf(schema, node, name)
+
+
+def combined(
+    kind: type[query.CompoundQuery], queries: Iterable[query.Query | None]
+) -> query.Query | None:
+    """The queries there are, each once, joined by `kind` (`query.And`, `query.Or`);
+    one alone; None for none. A word written twice is read once, and scored once."""
+    present = list(dict.fromkeys(found for found in queries if found is not None))
+    if len(present) > 1:
+        return kind(present)
+    return present[0] if present else None
+
+
+def compile_leaf(schema: Schema, node: Word | Phrase, name: str) -> query.Query | None:
+    """A word or phrase in one field, analysed as the field analyses what it indexes:
+    stemmed for text, folded for authors, as written for the other values; several
+    words of text make a phrase, a stop word nothing. A pattern in text is only
+    lower-cased: stemming would rewrite it (`russ?s` as `russ?`)."""
+    fieldname = FIELD_NAMES.get(name, name)
+    field = schema[fieldname]
+    pattern = isinstance(node, Word) and node.pattern
+    edits = node.edits if isinstance(node, Word) else 0
+    if isinstance(field, NUMERIC):
+        return number_query(field, fieldname, node.text, pattern)
+    if pattern:
+        text = node.text.lower() if fieldname in SEARCH_FIELDS else whole(field, node.text)
+        prefix = pattern_prefix(text)
+        if prefix is None:
+            return query.Wildcard(fieldname, text)
+        return query.Prefix(fieldname, prefix)
+    if edits:
+        value = whole(field, node.text)
+        return query.FuzzyTerm(fieldname, value, maxdist=edits, prefixlength=0)
+    if fieldname not in SEARCH_FIELDS:
+        return query.Term(fieldname, whole(field, node.text))
+    terms = list(field.process_text(node.text, mode="query"))
+    if len(terms) > 1:
+        return query.Phrase(fieldname, terms)
+    return query.Term(fieldname, terms[0]) if terms else None
+
+
+def whole(field: FieldType, text: str) -> str:
+    """The text as the field indexes it as one token: folded for an author, lower-cased
+    and stemmed for text (a stop word kept), as written for an id."""
+    return next(field.process_text(text, mode="query", tokenize=False, removestops=False), text)
+
+
+def number_query(field: NUMERIC, fieldname: str, text: str, pattern: bool) -> query.Query:
+    """The number as the field's sortable bytes, or the numbers a pattern matches. A
+    fuzzy number is the number itself; a text that is no number finds nothing."""
+    if pattern:
+        return NumberWildcard(fieldname, text)
+    if not field.is_valid(text):
+        return query.NullQuery
+    return query.Term(fieldname, field.to_bytes(text))
 
 
 def day_number(day: date) -> int:
@@ -437,12 +563,16 @@ class Columns:
 
 
 class WhooshSnapshot:
-    """One searcher's view of the index: document numbers stay valid within it."""
+    """One searcher's view of the index: document numbers stay valid within it.
+
+    Whoosh's readers share their files' positions between threads, so two threads
+    reading at once can read each other's bytes: every read of the index, and every
+    use of the caches, holds `_lock`.
+    """
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
-        self._parser = build_parser(searcher.schema)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._columns: Columns | None = None
         self._matches: OrderedDict[str, np.ndarray] = OrderedDict()
         self._masks: OrderedDict[tuple[str, frozenset[str]], np.ndarray] = OrderedDict()
@@ -451,16 +581,7 @@ class WhooshSnapshot:
         return self.searcher.doc_count()
 
     def parse(self, text: str) -> query.Query:
-        if not text.strip():
-            return query.Every()
-        problem = syntax_problem(text)
-        if problem:
-            raise QuerySyntaxError(problem)
-        try:
-            parsed = self._parser.parse(text)
-        except Exception as error:
-            raise QuerySyntaxError(str(error)) from error
-        return bounded_expansions(parsed)
+        return compile_query(self.searcher.schema, text)
 
     def suggest(self, text: str, deadline: float | None = None) -> str | None:
         """Did-you-mean from the unstemmed words of the bodies: of the words close
@@ -492,7 +613,8 @@ class WhooshSnapshot:
             )
             return nearest(word, candidates, edits)
 
-        return suggest(text, known, closest, deadline)
+        with self._lock:
+            return suggest(text, known, closest, deadline)
 
     def columns(self) -> Columns:
         """Read once per snapshot: every facet count after that is arithmetic."""
@@ -514,14 +636,14 @@ class WhooshSnapshot:
             if text in self._matches:
                 self._matches.move_to_end(text)
                 return self._matches[text], True
-        found = self.searcher.docs_for_query(parsed)
         chunks = []
-        while len(chunk := np.fromiter(itertools.islice(found, DEADLINE_CHECK_EVERY), np.int64)):
-            chunks.append(chunk)
-            if deadline is not None and time.monotonic() > deadline:
-                return np.concatenate(chunks), False
-        docnums = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
         with self._lock:
+            found = self.searcher.docs_for_query(parsed)
+            while len(chunk := np.fromiter(itertools.islice(found, DEADLINE_CHECK_EVERY), int)):
+                chunks.append(chunk)
+                if deadline is not None and time.monotonic() > deadline:
+                    return np.concatenate(chunks), False
+            docnums = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
             self._matches[text] = docnums
             while len(self._matches) > CACHED_MATCHES:
                 self._matches.popitem(last=False)
@@ -574,18 +696,8 @@ class WhooshSnapshot:
                     if other != name:
                         keep &= mask
             counts[name] = columns.facets[name].count(docnums[keep], limit, active.get(name, ()))
-        selected = docnums[passing]
-        articles = np.unique(columns.facets["article"].codes[selected])
         filtered = bool(active) or bool(filters.after or filters.before) or not complete
-        return WhooshMatches(
-            self,
-            text,
-            selected,
-            counts,
-            int(np.count_nonzero(articles)),
-            complete,
-            filtered,
-        )
+        return WhooshMatches(self, text, docnums[passing], counts, complete, filtered)
 
     def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
         labels = self.columns().labels.get(facet, {})
@@ -623,16 +735,29 @@ class WhooshSnapshot:
             # its child, so a filter inside it would never see them.
             collector = collectors.FilterCollector(collector, allow=allow)
         try:
-            self.searcher.search_with_collector(self.parse(text), collector)
+            with self._lock:
+                self.searcher.search_with_collector(self.parse(text), collector)
         except collectors.TimeLimit:
             return collector.results(), False
         return collector.results(), True
 
     def thread(self, article_id: str) -> list[Document]:
-        results = self.searcher.search(
-            query.Term("article_id", article_id), limit=None, sortedby="position"
-        )
-        return [from_stored(hit.fields()) for hit in results]
+        with self._lock:
+            results = self.searcher.search(
+                query.Term("article_id", article_id), limit=None, sortedby="position"
+            )
+            return [from_stored(hit.fields()) for hit in results]
+
+    def stored(self, hits: Iterable) -> Iterator[Document]:
+        """The hits' documents, read a few at a time under the lock, which is not held
+        while the caller works on them (an export writing its rows)."""
+        hits = iter(hits)
+        while True:
+            with self._lock:
+                chunk = [from_stored(hit.fields()) for hit in itertools.islice(hits, STORED_CHUNK)]
+            if not chunk:
+                return
+            yield from chunk
 
 
 class WhooshMatches:
@@ -644,7 +769,6 @@ class WhooshMatches:
         text: str,
         docnums: np.ndarray,
         counts: dict[str, dict[str, int]],
-        article_count: int,
         complete: bool,
         filtered: bool,
     ) -> None:
@@ -652,12 +776,17 @@ class WhooshMatches:
         self._text = text
         self._docnums = docnums
         self._filtered = filtered
-        self._article_count = article_count
+        self._article_count: int | None = None
         self.total = len(docnums)
         self.counts = counts
         self.complete = complete
 
     def article_count(self) -> int:
+        """Counted when first asked: few pages show it, and on a large selection it costs
+        a sort of every selected document's article."""
+        if self._article_count is None:
+            codes = self._snapshot.columns().facets["article"].codes[self._docnums]
+            self._article_count = int(np.count_nonzero(np.unique(codes)))
         return self._article_count
 
     def _allow(self) -> set[int] | None:
@@ -670,25 +799,26 @@ class WhooshMatches:
         limit: int,
         deadline: float | None = None,
         highlight: bool = True,
-    ) -> tuple[list[tuple[Document, str]], bool]:
+    ) -> tuple[list[tuple[Document, Passage | None]], bool]:
         if not self.total:
             return [], True
         results, complete = self._snapshot.results(
             self._text, self._allow(), sort, offset + limit, deadline
         )
         results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        results.formatter = MarkFormatter()
+        results.formatter = PassageFormatter()
         page = []
-        for hit in results[offset : offset + limit]:
-            doc = from_stored(hit.fields())
-            page.append((doc, snippet(hit) if highlight else ""))
+        with self._snapshot._lock:
+            for hit in results[offset : offset + limit]:
+                doc = from_stored(hit.fields())
+                page.append((doc, snippet(hit) if highlight else None))
         return page, complete
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
         if not self.total:
             return iter(())
         results, _ = self._snapshot.results(self._text, self._allow(), sort, limit)
-        return (from_stored(hit.fields()) for hit in results)
+        return self._snapshot.stored(results)
 
     def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
         column = self._snapshot.columns().facets["article"]

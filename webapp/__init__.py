@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from indexer.search import InvalidRequest
+from webapp.archive import NoIndex
 from webapp.state import check_request_size
 
 SECURITY_HEADERS = {
@@ -22,8 +23,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-# The routes outside /api/ that answer JSON.
-JSON_EXPORTS = ("exports.export_json", "exports.export_ndjson")
+# The paths outside /api/ that answer JSON.
+JSON_EXPORTS = ("/export.json", "/export.ndjson")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (search.bp, threads.bp, authors.bp, signatures.bp, exports.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(InvalidRequest, bad_request)
+    app.register_error_handler(NoIndex, no_index)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
     app.before_request(check_request_size)
@@ -63,8 +65,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def answers_json() -> bool:
-    """Whether this request's route answers JSON, so that its errors are JSON too."""
-    return request.path.startswith("/api/") or request.endpoint in JSON_EXPORTS
+    """Whether this request's route answers JSON, so that its errors are JSON too: read
+    from the path, as a request the routing refuses (a wrong method) has no route."""
+    return request.path.startswith("/api/") or request.path in JSON_EXPORTS
 
 
 def error_response(
@@ -86,6 +89,15 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
     message = error.description or error.name
     return error_response(error.code or 500, error.name, message, headers)
+
+
+def no_index(error: NoIndex) -> ResponseReturnValue:
+    """Every page without an index shows the search page's empty state, naming the command
+    that builds one; JSON routes give the same message, with the same status."""
+    if answers_json():
+        return http_error(error)
+    query = request.args.get("q", "")
+    return render_template("search/no_index.html", error=error, query=query), error.code
 
 
 def unexpected_error(error: Exception) -> ResponseReturnValue:

@@ -7,13 +7,13 @@ itself when the index changes.
 
 from __future__ import annotations
 
-import shlex
 import threading
 from pathlib import Path
 
-from flask import Flask, abort, current_app
+from flask import Flask, current_app
+from werkzeug.exceptions import ServiceUnavailable
 
-from indexer.archive import open_engine
+from indexer.archive import build_command, missing_state, no_index_message, open_engine
 from indexer.engine import Engine, IndexMissing, IndexOutdated
 
 EXTENSION = "hubbub.archive"
@@ -50,26 +50,29 @@ def get_engine() -> Engine | None:
     return current_app.extensions[EXTENSION].get()
 
 
-def index_outdated() -> bool:
-    """Whether the index folder holds an index built by an earlier, unreadable version."""
-    return current_app.extensions[EXTENSION].outdated
+class NoIndex(ServiceUnavailable):
+    """No index the site can read, so nothing to show: every page and JSON route answers
+    503 with the same message, pages as the empty state naming the command."""
+
+    def __init__(self, index_dir: Path, outdated: bool) -> None:
+        super().__init__(no_index_message(index_dir, outdated))
+        self.state = missing_state(outdated)
+        self.command = build_command(index_dir, outdated)
+        self.outdated = outdated
 
 
-def build_command() -> str:
-    """The command that builds this site's index, or rebuilds an outdated one: what the
-    empty states tell the reader."""
+def missing_index() -> NoIndex:
+    """What the site says while it has no index it can read."""
     shared = current_app.extensions[EXTENSION]
-    rebuild = " --rebuild" if shared.outdated else ""
-    return f"hubbub index{rebuild} --index {shlex.quote(str(shared.index_dir))} corpus/"
+    return NoIndex(shared.index_dir, shared.outdated)
 
 
 def require_engine() -> Engine:
-    """The shared engine for views that cannot do without one.
+    """The shared engine, for every view that reads the archive.
 
-    :raise 503: while no index has been built, naming the command that builds it.
+    :raise NoIndex: while no index can be read, naming the command that builds it.
     """
     engine = get_engine()
     if engine is None:
-        state = "The index needs rebuilding" if index_outdated() else "There is no index yet"
-        abort(503, f"{state}. Build it with: {build_command()}")
+        raise missing_index()
     return engine

@@ -133,8 +133,7 @@ def author(name: str) -> ResponseReturnValue:
 def api_author(name: str) -> ResponseReturnValue:
     """The profile as JSON, with the page of comments the author page shows."""
     profile, result = profile_and_comments(require_engine(), name)
-    page = {key: value for key, value in result.to_json().items() if key in COMMENTS_PAGE_KEYS}
-    return jsonify({**profile.to_json(), "comments_page": page})
+    return jsonify({**profile.to_json(), "comments_page": result.to_json(COMMENTS_PAGE_KEYS)})
 
 
 @bp.route("/api/author/<path:name>/graph")

@@ -9,7 +9,7 @@ import waitress
 
 from indexer.cli import cli, index_option
 from webapp import create_app
-from webapp.archive import build_command, get_engine, index_outdated
+from webapp.archive import get_engine, missing_index
 
 __all__ = ["cli"]
 
@@ -28,7 +28,6 @@ def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
     with app.app_context():
         # Open the index now so the first reader does not wait for it.
         if get_engine() is None:
-            state = "The index needs rebuilding" if index_outdated() else "No index yet"
-            click.echo(f"{state}; the site says so until you run: {build_command()}")
+            click.echo(f"{missing_index().description} Until then, the site says so.")
     click.echo(f"Serving Hubbub on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads)

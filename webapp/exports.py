@@ -29,6 +29,7 @@ from indexer.documents import COMMENT, Document, iso_date
 from indexer.search import EXPORT_CAP, SearchRequest, export_documents, newest_documents
 from webapp.archive import require_engine
 from webapp.state import DISPLAY_ARGS, SearchLinks, request_from_args
+from webapp.threads import thread_link
 
 bp = Blueprint("exports", __name__)
 
@@ -42,6 +43,7 @@ COLUMNS = (
     "article_title",
     "position",
     "url",
+    "source_url",
     "body",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -70,8 +72,8 @@ class Export:
         return self.total > self.cap
 
     def rows(self) -> Iterator[dict]:
-        """Each document as an export row, its url made absolute where the site's address
-        is configured."""
+        """Each document as an export row: `url` its place in the site's thread page, made
+        absolute where the site's address is configured; `source_url` its article's own."""
         for doc in self.documents:
             yield {
                 "id": doc.id,
@@ -82,7 +84,8 @@ class Export:
                 "article_id": doc.article_id,
                 "article_title": doc.article_title,
                 "position": doc.position,
-                "url": site_url(doc.url),
+                "url": site_url(thread_link(doc)),
+                "source_url": doc.source_url or None,
                 "body": doc.body,
             }
 
@@ -267,9 +270,10 @@ def feed() -> ResponseReturnValue:
     newest = None
     for doc in documents:
         entry = generator.add_entry(order="append")
-        entry.id(atom_id(doc.url))
+        link = thread_link(doc)
+        entry.id(atom_id(link))
         entry.title(xml_text(entry_title(doc)))
-        entry.link(href=site_url(doc.url))
+        entry.link(href=site_url(link))
         entry.content(xml_text(doc.body), type="text")
         if doc.author:
             entry.author(name=xml_text(doc.author))

@@ -12,7 +12,7 @@ from indexer.engine import Engine
 from indexer.facets import FACET_LIMIT, FacetValue
 from indexer.search import SORTS, Hit, SearchRequest, SearchResult, facet_values, search
 from webapp import exports
-from webapp.archive import build_command, get_engine, index_outdated, require_engine
+from webapp.archive import require_engine
 from webapp.state import (
     SearchLinks,
     bounded_page,
@@ -110,9 +110,9 @@ def every_author(
 
 
 @bp.app_template_global()
-def copies_url(group: str) -> str:
+def copies_url(copy_group: str) -> str:
     """The search listing every copy of a comment posted more than once."""
-    return url_for("search.index", q=f"copies:'{group}'")
+    return url_for("search.index", q=f"copies:'{copy_group}'")
 
 
 @bp.route("/")
@@ -120,14 +120,7 @@ def index() -> ResponseReturnValue:
     """The search page: facets, hits and pagination for the query string."""
     search_request = request_from_args(request.args)
     group = grouping(request.args)
-    engine = get_engine()
-    if engine is None:
-        return render_template(
-            "search/no_index.html",
-            query=search_request.q,
-            command=build_command(),
-            outdated=index_outdated(),
-        )
+    engine = require_engine()
     result = search(engine, search_request)
     links = SearchLinks(request.args)
     author_filter = request.args.get("author_filter", "").strip()

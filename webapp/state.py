@@ -134,7 +134,7 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         years=tuple(whole_number("year", year) for year in filter_values(args, "year")),
         months=filter_values(args, "month"),
         signed=filter_values(args, "signed"),
-        copied=flag(args, "copied"),
+        copies=flag(args, "copied"),
         facets=requested_facets(args),
         **options,
     )

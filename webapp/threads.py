@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from indexer.documents import COMMENT, Document
@@ -17,6 +18,27 @@ from webapp.archive import require_engine
 from webapp.graphs import busiest_pairs, draw_graph
 
 bp = Blueprint("threads", __name__)
+
+WEB_SCHEMES = ("http", "https")
+
+
+@bp.app_template_global()
+def thread_link(doc: Document, query: str = "") -> str:
+    """The thread page's address, anchored at the document when it is a comment; with
+    `query`, the page marks the comments matching it."""
+    path = url_for("threads.article", article_id=doc.article_id, q=query or None)
+    return path + (f"#c{doc.position}" if doc.position else "")
+
+
+def original_page(doc: Document) -> str | None:
+    """The address the article was read from, when a reader can follow it: only a web
+    address becomes a link, never a `javascript:` or `file:` one an archived page gave."""
+    address = doc.source_url.strip()
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return None
+    return address if parts.scheme.lower() in WEB_SCHEMES and parts.netloc else None
 
 
 def load_thread(engine: Engine, article_id: str) -> Thread:
@@ -60,14 +82,22 @@ def referrers(
 
 
 def thread_json(thread: Thread) -> dict:
-    """The library's thread, each comment also naming the comments that answer or quote it;
-    its source is the file's name alone, as the page shows it, not where the server keeps it."""
+    """The library's thread with the site's links to it, each comment also naming the
+    comments that answer or quote it; its source is the file's name alone, as the page
+    shows it, not where the server keeps it."""
     answered_by, quoted_by = referrers(thread, parent_of), referrers(thread, quoted_in)
     data = thread.to_json()
-    data["source"] = basename(data["source"])
-    for comment in data["comments"]:
-        comment["answered_by"] = answered_by.get(comment["id"], [])
-        comment["quoted_by"] = quoted_by.get(comment["id"], [])
+    comments = data.pop("comments")
+    data |= {"source": basename(data["source"]), "url": thread_link(thread.article)}
+    data["comments"] = [
+        {
+            **entry,
+            "url": thread_link(comment),
+            "answered_by": answered_by.get(comment.id, []),
+            "quoted_by": quoted_by.get(comment.id, []),
+        }
+        for comment, entry in zip(thread.comments, comments, strict=True)
+    ]
     return data
 
 
@@ -91,6 +121,7 @@ def article(article_id: str) -> ResponseReturnValue:
     return render_template(
         "threads/article.html",
         thread=thread,
+        original=original_page(thread.article),
         query=query,
         matches=matches,
         match_numbers={position: number for number, position in enumerate(matches)},

@@ -6,6 +6,8 @@ import codecs
 import stat
 from pathlib import Path
 
+from indexer.errors import HubbubError
+
 UNICODE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -38,7 +40,7 @@ BINARY_MAGIC = (
 )
 
 
-class ReaderError(Exception):
+class ReaderError(HubbubError):
     """A file that cannot be read as an archive; the message says why, for the user."""
 
 

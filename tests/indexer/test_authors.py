@@ -3,7 +3,7 @@ from datetime import date, datetime
 import pytest
 
 from indexer.archive import open_engine
-from indexer.authors import author_profile, timeline
+from indexer.authors import author_profile, timeline_of
 from indexer.indexing import index_records
 from indexer.records import Article
 
@@ -31,7 +31,7 @@ def test_author_profile_of_an_unknown_author_is_none(seed_engine):
 
 
 def test_timeline_fills_empty_months():
-    assert timeline(["2020-01-05", "2020-03-01", "2020-03-02"]) == [
+    assert timeline_of({"2020-01-05": 1, "2020-03-01": 1, "2020-03-02": 1}) == [
         ("2020-01", 1),
         ("2020-02", 0),
         ("2020-03", 2),
@@ -39,7 +39,7 @@ def test_timeline_fills_empty_months():
 
 
 def test_timeline_counts_by_year_over_long_spans():
-    assert timeline(["2010-01-01", "2014-06-01"]) == [
+    assert timeline_of({"2010-01-01": 1, "2014-06-01": 1}) == [
         ("2010", 1), ("2011", 0), ("2012", 0), ("2013", 0), ("2014", 1),
     ]
 

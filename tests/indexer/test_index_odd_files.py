@@ -311,12 +311,12 @@ def test_copy_groups_a_run_died_before_refreshing_are_refreshed_by_the_next(
         patched.setattr(indexing, "refresh_copy_groups", killed)
         with pytest.raises(KeyboardInterrupt):
             index_paths([folder], index_dir)
-    assert search(open_engine(index_dir), SearchRequest(copied=True)).total == 0
+    assert search(open_engine(index_dir), SearchRequest(copies=True)).total == 0
 
     summary = index_paths([folder], index_dir)
 
     assert (summary.files_unchanged, summary.files_indexed) == (2, 0)
-    assert search(open_engine(index_dir), SearchRequest(copied=True)).total == 2
+    assert search(open_engine(index_dir), SearchRequest(copies=True)).total == 2
 
 
 # Full and read-only storage

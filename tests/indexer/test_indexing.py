@@ -172,7 +172,7 @@ def test_index_paths_groups_a_comment_posted_under_two_articles(index_dir, tmp_p
     write_thread(tmp_path, "b.txt", "Second thread", REPOST + " Again.")
     write_thread(tmp_path, "c.txt", "Third thread", "Something else entirely, said once.")
     index_paths([tmp_path], index_dir)
-    result = search(open_engine(index_dir), SearchRequest(copied=True))
+    result = search(open_engine(index_dir), SearchRequest(copies=True))
     groups = {hit.document.copy_group for hit in result.hits}
     assert result.total == 2 and len(groups) == 1 and "" not in groups
     group = groups.pop()
@@ -185,7 +185,7 @@ def test_index_paths_ungroups_a_copy_when_the_other_is_gone(index_dir, tmp_path)
     index_paths([tmp_path], index_dir)
     second.unlink()
     index_paths([tmp_path], index_dir)
-    assert search(open_engine(index_dir), SearchRequest(copied=True)).total == 0
+    assert search(open_engine(index_dir), SearchRequest(copies=True)).total == 0
 
 
 def test_index_paths_finds_signatures_and_quotes_in_the_seed(seed_path, index_dir):

@@ -1,4 +1,4 @@
-"""The engine-neutral query language: the tree the tantivy engine compiles, and did-you-mean."""
+"""The engine-neutral query language: the tree both engines compile, and did-you-mean."""
 
 import time
 
@@ -8,6 +8,7 @@ from indexer.engine import QuerySyntaxError
 from indexer.query import (
     MAX_EDITS,
     MAX_SUGGESTED_WORDS,
+    QUERY_FIELDS,
     Group,
     Not,
     Phrase,
@@ -54,6 +55,17 @@ def test_parse_reads_wildcards_and_fuzzy_words():
 
 def test_parse_keeps_hyphens_and_apostrophes_inside_words():
     assert parse("e-mail don't").items == (Word(None, "e-mail"), Word(None, "don't"))
+
+
+@pytest.mark.parametrize("name", QUERY_FIELDS)
+def test_parse_reads_every_field_a_query_can_name(name):
+    assert parse(f"{name}:putin").items == (Word(name, "putin"),)
+
+
+def test_parse_names_the_fields_there_are_when_refusing_one():
+    fields = "title, caption, body, text, author, kind, article, year, copies"
+    with pytest.raises(QuerySyntaxError, match=f"no field 'id' \\(fields: {fields}\\)"):
+        parse("id:putin")
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,23 @@
 from collections import Counter
 from datetime import date
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from indexer.archive import open_engine
+from indexer.facets import ALL_VALUES
+from indexer.indexing import index_records
+from indexer.records import Article
 from indexer.search import (
     InvalidRequest,
+    RecentResults,
     SearchRequest,
     date_bound,
     export_documents,
     facet_values,
     search,
+    select,
 )
 
 pytestmark = pytest.mark.engines()
@@ -131,9 +138,9 @@ def test_search_snippet_escapes_markup_in_bodies(seed_engine):
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
 
 
-def test_search_hit_url_points_at_the_comment_in_its_thread(seed_engine, seed_article_id):
-    hit = search(seed_engine, SearchRequest(authors=("Jammu",))).hits[0]
-    assert hit.document.url == f"/article/{seed_article_id}#c10"
+def test_search_hit_names_its_thread_and_its_place_in_it(seed_engine, seed_article_id):
+    doc = search(seed_engine, SearchRequest(authors=("Jammu",))).hits[0].document
+    assert (doc.article_id, doc.position, doc.source_url) == (seed_article_id, 10, "")
 
 
 @pytest.mark.parametrize(
@@ -163,7 +170,7 @@ def test_search_json_has_the_documented_shape(seed_engine):
         "article_title",
         "position",
         "snippet",
-        "url",
+        "source_url",
     } <= data["hits"][0].keys()
     assert {"author", "kind", "article", "year"} <= set(data["facets"])
     assert {"value", "count"} <= data["facets"]["author"][0].keys()
@@ -338,3 +345,116 @@ def test_search_out_of_time_keeps_every_match_and_marks_the_snippets_partial(
 
 def test_search_in_time_is_not_partial(seed_engine):
     assert search(seed_engine, SearchRequest(q="putin")).partial is False
+
+
+def every_author(engine, request):
+    return select(engine, request, facet_limit=ALL_VALUES).facets["author"]
+
+
+def test_facet_values_are_counted_in_the_snapshot_they_are_kept_for(
+    seed_engine, index_dir, monkeypatch
+):
+    index_records([Article(title="Bridges", body="Text.", byline="Ewa Nowak")], index_dir, "b.txt")
+    seed, changed = seed_engine.snapshot(), open_engine(index_dir).snapshot()
+    looks = iter([seed])  # the index changes right after the first look at it
+    engine = SimpleNamespace(snapshot=lambda: next(looks, changed))
+    monkeypatch.setattr("indexer.search.RECENT", RecentResults(8))
+    values, _ = facet_values(engine, SearchRequest(), "author")
+    assert values == every_author(seed_engine, SearchRequest())
+    assert "Ewa Nowak" not in [value.label for value in values]
+
+
+@pytest.mark.engines("whoosh")
+def test_facet_values_found_out_of_time_are_not_kept(seed_index, monkeypatch):
+    engine = open_engine(seed_index)
+    request = SearchRequest(q="putin")
+    monkeypatch.setattr("indexer.search.RECENT", RecentResults(8))
+    monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
+    with monkeypatch.context() as late:
+        late.setattr("indexer.search.QUERY_SECONDS", -1.0)
+        found_late, _ = facet_values(engine, request, "author")
+    found, _ = facet_values(engine, request, "author")
+    assert found == every_author(engine, request) != found_late
+
+
+@pytest.mark.engines("whoosh")
+def test_search_counts_its_articles_only_when_asked(seed_index, monkeypatch):
+    counted = Counter()
+    unique = np.unique
+
+    def counting_unique(*args, **kwargs):
+        counted["unique"] += 1
+        return unique(*args, **kwargs)
+
+    monkeypatch.setattr(np, "unique", counting_unique)
+    result = search(open_engine(seed_index), SearchRequest(q="putin"))
+    assert "article_count" not in result.to_json(("total", "hits"))
+    assert counted["unique"] == 0
+    assert result.to_json()["article_count"] == 2 and counted["unique"] == 1
+
+
+@pytest.mark.parametrize(
+    "query, total",
+    [
+        ("text:putin", 8),
+        ("caption:Gillani", 1),
+        ("title:(russia OR pakistan)", 1),
+        ("author:UMAIRPK", 2),
+        ("author:'True.North'", 1),
+        ("kind:article", 2),
+        ("kind:comment -author:pakistan", 13),
+        ("year:2012", 15),
+        ("year:2021", 3),
+        ("year:201*", 15),
+        ("putin year:2012", 6),
+        ("putin year:soon", 0),
+        ("russia OR india", 12),
+        ("russia -putin", 2),
+        ("+putin russia", 6),
+        ("pakistan NOT (india OR china)", 5),
+        ("-putin", 10),
+        ("-(putin OR russia)", 8),
+        ('"Rex Minor"', 4),
+        ("'rex minor'", 4),
+        ("Russia-Pakistan", 1),
+        ("putn~", 11),
+        ("putn~2", 14),
+        ("puti*", 8),
+        ("pak*n", 14),
+        ("russ?a", 8),
+        ("author:umair*", 2),
+        ("author:umairp~", 2),
+    ],
+)
+def test_search_query_language_finds_the_same_on_every_engine(seed_engine, query, total):
+    assert search(seed_engine, SearchRequest(q=query)).total == total
+
+
+def test_search_text_is_the_body_and_a_word_alone_any_text_field(seed_engine):
+    def total(query: str) -> int:
+        return search(seed_engine, SearchRequest(q=query)).total
+
+    assert total("text:putin") == total("body:putin") == 8
+    assert total("putin") == total("title:putin OR caption:putin OR body:putin")
+
+
+def test_search_article_field_finds_the_thread_by_its_id(seed_engine, seed_article_id):
+    result = search(seed_engine, SearchRequest(q=f"article:{seed_article_id}"))
+    assert result.total == 15
+
+
+def test_search_exclusions_alone_exclude_from_every_document(seed_engine):
+    def total(query: str) -> int:
+        return search(seed_engine, SearchRequest(q=query)).total
+
+    assert total("-putin") == total("") - total("putin")
+    assert total("NOT putin NOT russia") == total("-(putin OR russia)")
+
+
+def test_search_fuzzy_and_wildcard_words_find_what_their_words_find(seed_engine):
+    def ids(query: str) -> set[str]:
+        hits = search(seed_engine, SearchRequest(q=query, per_page=100)).hits
+        return {hit.document.id for hit in hits}
+
+    assert ids("putin") < ids("putn~") < ids("putn~2")
+    assert ids("puti*") == ids("put?n") == ids("putin")

@@ -69,7 +69,7 @@ def document(source: str, number: int, body: str, copy_group: str = "") -> Docum
         article_date=datetime(2020, 5, 2),
         position=number,
         body=body,
-        url="",
+        source_url="",
         source=source,
         copy_group=copy_group,
     )

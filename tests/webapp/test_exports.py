@@ -6,10 +6,13 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 import webapp.exports
+from indexer.documents import article_id
+from indexer.readers import read_file
 from tests.webapp.known_archive import BRIDGE_ID, BUDGET_ID
 from webapp import create_app
 from webapp.exports import COLUMNS, EXPORT_RETRY_SECONDS
@@ -68,6 +71,7 @@ def test_export_csv_row_holds_every_column(archive):
         "article_title": "Council votes on harbour budget",
         "position": "3",
         "url": f"/article/{BUDGET_ID}#c3",
+        "source_url": "",
         "body": "'-1 for this budget from me.",
     }
 
@@ -226,3 +230,22 @@ def test_exports_are_written_one_at_a_time_and_the_next_is_told_when_to_come_bac
     assert first.get_data(as_text=True).startswith("id,kind,author")
     first.close()
     assert client.get("/export.json").status_code == 200
+
+
+def test_exports_carry_the_address_each_documents_article_was_published_at(mixed_client):
+    jsonl = Path(__file__).resolve().parents[1] / "fixtures" / "jsonl" / "thread.jsonl"
+    thread_id = article_id(read_file(jsonl)[0])
+    rows = ndjson_rows(mixed_client.get(f"/export.ndjson?article={thread_id}&sort=oldest"))
+    assert {row["source_url"] for row in rows} == {"https://example.org/bridges"}
+    assert sorted(row["url"] for row in rows) == [
+        f"/article/{thread_id}",
+        *(f"/article/{thread_id}#c{n}" for n in (1, 2, 3)),
+    ]
+
+
+def test_exports_leave_the_source_address_empty_when_the_file_gave_none(archive):
+    assert [row["source_url"] for row in csv_rows(archive.get("/export.csv?kind=article"))] == [
+        ""
+    ] * 3
+    [row] = archive.get("/export.json?author=Dave").get_json()["rows"]
+    assert row["source_url"] is None

@@ -155,7 +155,7 @@ def test_api_search_bad_argument_is_a_400_json_error(client, query, error):
 
 def test_search_without_index_shows_the_command_that_builds_it(no_index_app):
     response = no_index_app.test_client().get("/?q=Putin")
-    assert response.status_code == 200
+    assert response.status_code == 503
     command = html(response).select_one("pre code").get_text()
     assert command.startswith("hubbub index --index ") and command.endswith(" corpus/")
     assert no_index_app.config["INDEX_DIR"] in command

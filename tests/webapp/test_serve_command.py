@@ -33,9 +33,7 @@ def test_serve_with_an_outdated_index_says_to_rebuild_it(monkeypatch, outdated_i
     monkeypatch.setattr(webapp.cli.waitress, "serve", lambda app, **options: None)
     result = CliRunner().invoke(cli, ["serve", "--index", str(outdated_index)])
     assert result.exit_code == 0, result.output
-    assert "The index needs rebuilding; the site says so until you run: hubbub index --rebuild" in (
-        result.output
-    )
+    assert "The index needs rebuilding. Build it with: hubbub index --rebuild" in result.output
 
 
 def test_cli_keeps_the_indexer_commands():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,11 +12,13 @@ from bs4 import BeautifulSoup
 from indexer.archive import open_engine
 from indexer.documents import article_id
 from indexer.indexing import index_records
+from indexer.readers import read_file
 from indexer.records import Article, Comment
 from indexer.threads import get_thread
 from tests.webapp.known_archive import BRIDGE_ID
 from webapp import create_app
 
+THREAD_JSONL = Path(__file__).resolve().parents[1] / "fixtures" / "jsonl" / "thread.jsonl"
 REPLY_THREAD = Article(
     title="A thread with replies",
     body="First paragraph.\n\nSecond paragraph.",
@@ -40,9 +43,7 @@ def html(response) -> BeautifulSoup:
 @pytest.fixture
 def reply_client(tmp_path: Path):
     """A site over one thread whose second comment answers the first."""
-    index_dir = tmp_path / "index"
-    index_records([REPLY_THREAD], index_dir, "replies.txt")
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    return site_of(REPLY_THREAD, tmp_path)
 
 
 def test_thread_lists_all_14_commenters_in_order(client, seed_article_id, seed_commenters):
@@ -115,9 +116,10 @@ def test_api_article_is_the_library_thread_with_answers_read_back(
     expected = get_thread(open_engine(seed_index), seed_article_id).to_json()
     assert response.status_code == 200
     data = response.get_json()
-    added = [(c.pop("answered_by"), c.pop("quoted_by")) for c in data["comments"]]
+    added = [(c.pop("answered_by"), c.pop("quoted_by"), c.pop("url")) for c in data["comments"]]
+    assert data.pop("url") == f"/article/{seed_article_id}"
     assert data == {**expected, "source": seed_path.name}
-    assert len(added) == 14
+    assert len(added) == 14 and added[6][2] == f"/article/{seed_article_id}#c7"
 
 
 @pytest.mark.parametrize(
@@ -151,3 +153,56 @@ def test_thread_every_comment_has_a_permalink(archive):
 def test_thread_commenters_link_to_their_author_pages(archive):
     author = html(archive.get(f"/article/{BRIDGE_ID}")).select_one("#c2 .author")
     assert author["href"] == "/author/Bob"
+
+
+def site_of(article: Article, tmp_path: Path):
+    """A site over the one thread given."""
+    index_dir = tmp_path / "index"
+    index_records([article], index_dir, "replies.txt")
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+
+
+def test_thread_links_to_the_page_its_article_was_read_from(mixed_client):
+    thread_id = article_id(read_file(THREAD_JSONL)[0])
+    link = html(mixed_client.get(f"/article/{thread_id}")).select_one(".byline a.original-page")
+    assert (link.get_text(), link["href"]) == ("original page", "https://example.org/bridges")
+    assert link["rel"] == ["noopener", "noreferrer", "nofollow"]
+
+
+def test_api_article_gives_the_original_address_beside_the_sites_links(mixed_client):
+    thread_id = article_id(read_file(THREAD_JSONL)[0])
+    data = mixed_client.get(f"/api/article/{thread_id}").get_json()
+    assert (data["source_url"], data["url"]) == (
+        "https://example.org/bridges",
+        f"/article/{thread_id}",
+    )
+    assert [(c["source_url"], c["url"]) for c in data["comments"]] == [
+        ("https://example.org/bridges", f"/article/{thread_id}#c{n}") for n in (1, 2, 3)
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        None,
+        "javascript:alert(1)",
+        "JavaScript://example.org/%0Aalert(1)",
+        "file:///etc/passwd",
+        "ftp://example.org/bridges",
+        "example.org/bridges",
+        "https://",
+    ],
+)
+def test_thread_links_no_original_page_unless_its_address_is_a_web_page(tmp_path, url):
+    client = site_of(replace(REPLY_THREAD, url=url), tmp_path)
+    page = html(client.get(f"/article/{article_id(REPLY_THREAD)}"))
+    assert page.select_one(".original-page") is None
+    assert "original page" not in page.get_text()
+
+
+def test_thread_original_page_address_is_escaped(tmp_path):
+    address = 'https://example.org/a?b="><script>alert(1)</script>'
+    client = site_of(replace(REPLY_THREAD, url=address), tmp_path)
+    page = html(client.get(f"/article/{article_id(REPLY_THREAD)}"))
+    assert page.select_one("a.original-page")["href"] == address
+    assert [script["src"] for script in page.find_all("script")] == ["/static/enhance.js"]
