@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from indexer.records import Article
+from indexer import Article
 
 PLAIN = "plain"
 FACETS = "facets"

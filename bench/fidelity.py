@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from indexer.readers.html import parse_html
-from indexer.records import Article, Comment
+from indexer import Article, Comment, parse_html
 
 DEFAULT_PAGES = Path("tests/fixtures/html/families")
 LABELS_SUFFIX = ".labels.json"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from indexer.records import Article, Comment
+from indexer import Article, Comment
 
 SEED = 2012
 FIRST_DAY = date(2010, 1, 1)

@@ -13,11 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.adapter import AUTHOR, DATES, FACETS, HIGHLIGHTS, TOP, TOP_AUTHORS, Answer, Query
-from indexer.archive import open_engine
-from indexer.engine import Engine
-from indexer.indexing import index_records
-from indexer.records import Article
-from indexer.search import SearchRequest, search
+from indexer import Archive, Article, SearchRequest
 
 SOURCE = "bench"
 
@@ -37,24 +33,25 @@ def request_for(query: Query) -> SearchRequest:
 
 
 class Hubbub:
-    """The Whoosh engine behind `hubbub index` and `hubbub serve`: `index_records` to
-    build (one atomic commit, as a run over files makes per batch), `search` to query."""
+    """The Whoosh engine behind `hubbub index` and `hubbub serve`: `Archive.add_records`
+    to build (one atomic commit, as a run over files makes per batch), `search` to query."""
 
     name = "Hubbub"
 
     def __init__(self) -> None:
-        self._engine: Engine | None = None
+        self._archive: Archive | None = None
 
     def build(self, articles: Sequence[Article], folder: Path) -> None:
-        index_records(articles, folder, SOURCE)
+        Archive.open(folder).add_records(articles, SOURCE)
 
     def open(self, folder: Path) -> None:
-        self._engine = open_engine(folder)
+        self._archive = Archive.open(folder)
+        self._archive.open_index()
 
     def query(self, query: Query) -> Answer:
-        result = search(self._engine, request_for(query))
+        result = self._archive.search(request_for(query))
         extras = sum(len(values) for values in result.facets.values()) + len(result.hits)
         return Answer(result.total, tuple(hit.document.id for hit in result.hits), extras)
 
     def close(self) -> None:
-        self._engine = None
+        self._archive = None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.adapter import Query
 from bench.engines import ENGINES
-from indexer.records import Article
+from indexer import Article
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ NOTES = """\
   half are news words or pairs, the rest mid-frequency and rare words. Each kind runs
   its queries after one warm-up query; a kind stops early after the time cap, and then
   `n=` gives the number of queries its figures rest on.
-- **Hubbub** is the library as the site uses it: `index_records` (one commit) and
+- **Hubbub** is the library as the site uses it: `Archive.add_records` (one commit) and
   `indexer.search.search` with `per_page=10`, asking through the request's own options
   (`/api/search`'s `facet=`, `facet_size=` and `highlight=`) for what each kind asks of
   every engine: the author and year facets only for `facets`, marked snippets only for

@@ -5,7 +5,7 @@
 The hand-labelled pages are small; a page saved from a browser carries some 100 KB of
 inline scripts, style sheets and navigation around the article. This builds, in a
 temporary folder and from a seed, `--pages` pages from the labelled ones: words, names
-and numbers varied, then padded to a size drawn around 120 KB. It times `index_paths`
+and numbers varied, then padded to a size drawn around 120 KB. It times `Archive.index`
 on the folder into a fresh index, then `parse_html` alone on every page in this process,
 and prints the figures; it judges none of them.
 """
@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.fidelity import DEFAULT_PAGES, PageLabels, find_labels, load_labels
-from indexer.indexing import index_paths
-from indexer.readers.encoding import decode_bytes
-from indexer.readers.html import parse_html
+from indexer import Archive, decode_bytes, parse_html
 
 SEED = 2024
 MEAN_BYTES = 120_000
@@ -272,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
             f"mean {written / args.pages / 1000:.0f} KB a page"
         )
         started = time.perf_counter()
-        summary = index_paths([folder], index, rebuild=True, engine=args.engine)
+        summary = Archive.open(index).index([folder], rebuild=True, engine=args.engine)
         seconds = time.perf_counter() - started
-        print(line("index_paths", summary.files_seen, summary.documents, seconds))
+        print(line("Archive.index", summary.files_seen, summary.documents, seconds))
         if summary.skipped:
             print(f"{'':<14} {len(summary.skipped):,} pages skipped: {summary.skipped[0][1]}")
         pages, documents, failed, seconds = parse_all(folder)

@@ -36,7 +36,7 @@ from bench.generate import SEED, generate, vocabulary_for, write_jsonl
 from bench.hostile import Request, alternate, hostile_requests
 from bench.measure import peak_mib, percentile
 from bench.queries import all_queries
-from indexer.archive import ENGINES
+from indexer import ENGINES
 
 SECTION = "## Load: 16 readers"
 THREADS_PER_FILE = 500  # files stay far below the 50 MB a file may hold

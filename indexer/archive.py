@@ -1,97 +1,165 @@
-"""Opening an archive's index: the one place that chooses the engine.
+"""The library's front door: one archive's index folder and everything done with it.
 
-Each generation folder holds one engine's index, named in its manifest. The
-reading side follows the live generation, so a rebuild with another engine is
-picked up by a running server like any other rebuild.
+    from indexer import Archive
+    archive = Archive.open("instance/index")
+    archive.index(["corpus"])
+    result = archive.search(q="Putin", authors=["Umairpk"])
+    print(result.total, [hit.document.author for hit in result.hits])
+
+The command line, the web site and the benchmarks use only this class and the
+values it returns. Reading opens the engine the index was built with on first use
+and follows later commits and rebuilds; every error is a `HubbubError` whose message
+says what to do.
 """
 
 from __future__ import annotations
 
-import shlex
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from indexer.engine import Engine, IndexMissing, IndexOutdated, Snapshot, Store
-from indexer.errors import HubbubError
-from indexer.layout import IndexLayout
-from indexer.tantivy_engine import TantivyReader, TantivyStore
-from indexer.whoosh_engine import WhooshReader, WhooshStore
-
-READERS = {"whoosh": WhooshReader, "tantivy": TantivyReader}
-STORES = {"whoosh": WhooshStore, "tantivy": TantivyStore}
-ENGINES = tuple(READERS)
-DEFAULT_ENGINE = "whoosh"
-
-
-class UnknownEngine(HubbubError, ValueError):
-    """An engine name Hubbub does not have."""
-
-
-def build_command(index_dir: Path, rebuild: bool = False) -> str:
-    """The command that builds the index in `index_dir`, or rebuilds an outdated one."""
-    flag = " --rebuild" if rebuild else ""
-    return f"hubbub index{flag} --index {shlex.quote(str(index_dir))} corpus/"
-
-
-def missing_state(outdated: bool = False) -> str:
-    """Why there is nothing to search: no index yet, or one this version cannot read."""
-    return "The index needs rebuilding" if outdated else "No index yet"
-
-
-def no_index_message(index_dir: Path, outdated: bool = False) -> str:
-    """What Hubbub says wherever it finds no index it can read, the command line and the
-    site alike: the state, and the command that puts it right."""
-    return f"{missing_state(outdated)}. Build it with: {build_command(index_dir, outdated)}"
+from indexer.authors import AuthorProfile, SignatureProfile, author_profile, signature_profile
+from indexer.documents import Document
+from indexer.engines import open_engine
+from indexer.engines.base import Engine
+from indexer.facets import FacetValue
+from indexer.indexing import (
+    LOCK_WAIT_SECONDS,
+    IndexSummary,
+    Progress,
+    index_paths,
+    index_records,
+    remove_paths,
+)
+from indexer.records import Article
+from indexer.replies import ReplyGraph, article_graph, author_graph
+from indexer.search import (
+    EXPORT_CAP,
+    Newest,
+    SearchRequest,
+    SearchResult,
+    export_documents,
+    facet_values,
+    newest_documents,
+    search,
+)
+from indexer.stats import IndexStats, index_stats
+from indexer.threads import Thread, get_thread
 
 
-def check_engine(name: str) -> str:
-    if name not in READERS:
-        raise UnknownEngine(f"There is no engine {name!r}: use one of {', '.join(ENGINES)}.")
-    return name
+class Archive:
+    """An index folder, read and written through one object. Cheap to make; the index
+    is opened when first read, once, and shared by every thread."""
 
-
-class LiveIndex:
-    """The reading side of an index folder: the live generation's engine, opened once
-    and swapped when CURRENT points elsewhere. Checking costs a stat of CURRENT."""
-
-    def __init__(self, index_dir: Path) -> None:
-        self._layout = IndexLayout(index_dir)
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._engine: Engine | None = None
         self._lock = threading.Lock()
-        self._stamp: int | None = None
-        self._reader = None
-        self.snapshot()
 
-    def _open_generation(self):
-        generation = self._layout.current()
-        if generation is None or not generation.is_dir():
-            raise IndexMissing(no_index_message(self._layout.root))
-        engine = check_engine(self._layout.read_manifest(generation).engine)
-        try:
-            return READERS[engine](generation)
-        except IndexOutdated:
-            raise
-        except IndexMissing as error:
-            raise IndexMissing(no_index_message(self._layout.root)) from error
+    @classmethod
+    def open(cls, path: Path | str) -> Archive:
+        """The archive whose index is (or will be) in the folder `path`."""
+        return cls(path)
 
-    def snapshot(self) -> Snapshot:
-        """The index as it is now; moves to a new generation when there is one."""
-        with self._lock:
-            stamp = self._layout.pointer_stamp()
-            if self._reader is None or stamp != self._stamp:
-                self._reader = self._open_generation()
-                self._stamp = stamp
-            reader = self._reader
-        return reader.snapshot()
+    def open_index(self) -> Engine:
+        """The reading side of the index, opened on first use (or now, to know early).
+
+        :raise IndexMissing: while no index has been built (tried again next time).
+        """
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = open_engine(self.path)
+        return self._engine
+
+    @property
+    def engine(self) -> Engine:
+        return self.open_index()
+
+    def index(
+        self,
+        paths: Iterable[Path | str],
+        rebuild: bool = False,
+        engine: str | None = None,
+        progress: Progress | None = None,
+        wait: float = LOCK_WAIT_SECONDS,
+        workers: int | None = None,
+        command: str = "",
+    ) -> IndexSummary:
+        """Bring the index up to date with the archive files under `paths` (see
+        `indexer.indexing.index_paths` for each option)."""
+        return index_paths(
+            [Path(path) for path in paths],
+            self.path,
+            rebuild=rebuild,
+            progress=progress,
+            wait=wait,
+            command=command,
+            engine=engine,
+            workers=workers,
+        )
+
+    def add_records(
+        self,
+        articles: Iterable[Article],
+        source: str,
+        wait: float = LOCK_WAIT_SECONDS,
+        engine: str | None = None,
+    ) -> None:
+        """Put articles made in code into the index, as the documents of `source`."""
+        index_records(articles, self.path, source, wait=wait, engine=engine)
+
+    def remove(self, paths: Iterable[Path | str], wait: float = LOCK_WAIT_SECONDS) -> IndexSummary:
+        """Drop the documents of the given files, or of every file under given folders."""
+        return remove_paths([Path(path) for path in paths], self.path, wait=wait)
+
+    def search(self, request: SearchRequest | None = None, **options: object) -> SearchResult:
+        """One page of a search: a `SearchRequest`, or its fields as keywords
+        (`archive.search(q="Putin", authors=["Umairpk"], page=2)`)."""
+        return search(self.engine, request or search_request(**options))
+
+    def facet_values(
+        self, request: SearchRequest, name: str, contains: str = "", limit: int = 500
+    ) -> tuple[list[FacetValue], int]:
+        """One facet's values past the top ones, narrowed to labels holding `contains`."""
+        return facet_values(self.engine, request, name, contains, limit)
+
+    def export(
+        self, request: SearchRequest, cap: int = EXPORT_CAP
+    ) -> tuple[int, Iterator[Document]]:
+        """Every document a search selects, up to `cap`, in its order; and how many it selects."""
+        return export_documents(self.engine, request, cap)
+
+    def newest(self, request: SearchRequest, count: int) -> Newest:
+        """The `count` newest documents a search selects: a feed's."""
+        return newest_documents(self.engine, request, count)
+
+    def thread(self, article_id: str) -> Thread | None:
+        """An article with its comments in thread order; None when there is no such article."""
+        return get_thread(self.engine, article_id)
+
+    def author(self, name: str) -> AuthorProfile | None:
+        """What one commenter wrote, where and when; None for a name never seen."""
+        return author_profile(self.engine, name)
+
+    def signature(self, name: str) -> SignatureProfile | None:
+        """The comments signed with a name; None for a name never signed."""
+        return signature_profile(self.engine, name)
+
+    def thread_graph(self, article_id: str) -> ReplyGraph:
+        """Who answers whom in one thread."""
+        return article_graph(self.engine, article_id)
+
+    def author_graph(self, name: str) -> ReplyGraph:
+        """Whom one commenter answers, and who answers them."""
+        return author_graph(self.engine, name)
+
+    def stats(self) -> IndexStats:
+        """What the index holds, its files and its generations on disk."""
+        return index_stats(self.path)
 
 
-def open_engine(index_dir: Path) -> Engine:
-    """The reading side of the index in `index_dir`; it follows later commits and rebuilds.
-
-    :raise IndexMissing: when no index has been built there.
-    """
-    return LiveIndex(Path(index_dir))
-
-
-def open_store(generation: Path, engine: str, create: bool = False) -> Store:
-    """The writing side of one generation folder of an index, in the named engine."""
-    return STORES[check_engine(engine)](generation, create=create)
+def search_request(**options: object) -> SearchRequest:
+    """A request from keywords; lists become the tuples a request holds."""
+    fields = {name: tuple(v) if isinstance(v, list) else v for name, v in options.items()}
+    return SearchRequest(**fields)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexer.documents import ARTICLE, COMMENT, fold_author
-from indexer.engine import Engine
+from indexer.engines.base import Engine
 from indexer.facets import FacetValue
 from indexer.search import SearchRequest, select
 

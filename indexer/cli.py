@@ -10,20 +10,14 @@ from pathlib import Path
 
 import click
 
-from indexer.archive import ENGINES, open_engine
-from indexer.engine import IndexLocked, IndexMissing, IndexOutdated
-from indexer.indexing import (
-    LOCK_WAIT_SECONDS,
-    EngineMismatch,
-    IndexSummary,
-    index_paths,
-    remove_paths,
-)
+from indexer.archive import Archive
+from indexer.engines import ENGINES
+from indexer.errors import HubbubError
+from indexer.indexing import LOCK_WAIT_SECONDS, IndexSummary
 from indexer.layout import left_out_note
-from indexer.search import SORTS, InvalidRequest, SearchRequest, SearchResult, search
+from indexer.search import SORTS, SearchRequest, SearchResult
 from indexer.snippets import Passage
 from indexer.spacing import single_spaced
-from indexer.stats import index_stats
 
 DEFAULT_INDEX = Path("instance/index")
 DEFAULT_CORPUS = Path("corpus")
@@ -175,16 +169,15 @@ def index(
     """
     progress = None if quiet else ProgressReport(sys.stderr.isatty())
     try:
-        summary = index_paths(
+        summary = Archive.open(index_dir).index(
             paths or (DEFAULT_CORPUS,),
-            index_dir,
             rebuild=rebuild,
             progress=progress,
             wait=wait,
             command="hubbub index",
             engine=engine,
         )
-    except (IndexLocked, IndexOutdated, EngineMismatch) as error:
+    except HubbubError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:
         raise storage_failure(error, index_dir, "Indexing") from error
@@ -206,8 +199,8 @@ def remove(paths: tuple[Path, ...], wait: float, index_dir: Path) -> None:
     Example: hubbub remove corpus/old-site/
     """
     try:
-        summary = remove_paths(paths, index_dir, wait=wait)
-    except (IndexLocked, IndexMissing) as error:
+        summary = Archive.open(index_dir).remove(paths, wait=wait)
+    except HubbubError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:
         raise storage_failure(error, index_dir, "Removing") from error
@@ -225,8 +218,8 @@ def stats(as_json: bool, index_dir: Path) -> None:
     Example: hubbub stats --json
     """
     try:
-        figures = index_stats(index_dir)
-    except IndexMissing as error:
+        figures = Archive.open(index_dir).stats()
+    except HubbubError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
@@ -314,8 +307,8 @@ def search_command(
             page=page,
             per_page=limit,
         )
-        result = search(open_engine(index_dir), request)
-    except (InvalidRequest, IndexMissing) as error:
+        result = Archive.open(index_dir).search(request)
+    except HubbubError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

@@ -29,11 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import archive
-from indexer.archive import check_engine, open_store
+from indexer import engines as archive
 from indexer.copies import copy_groups
 from indexer.documents import ARTICLE, Document, thread_documents
-from indexer.engine import IndexMissing, Store
+from indexer.engines import check_engine, open_store
+from indexer.engines.base import IndexMissing, Store
 from indexer.errors import HubbubError
 from indexer.layout import FileRecord, IndexLayout, Manifest
 from indexer.processes import leave_with_parent

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from indexer.engine import IndexLocked
+from indexer.engines.base import IndexLocked
 
 POINTER = "CURRENT"
 LOCK = "writer.lock"

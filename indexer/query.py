@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from indexer.engine import QuerySyntaxError
+from indexer.engines.base import QuerySyntaxError
 
 # The fields a query names: text fields, whose words are stemmed and where a word
 # without a field is looked for; other names for them; fields whose values match whole.

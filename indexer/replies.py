@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from indexer.documents import COMMENT, Document, fold_author
-from indexer.engine import Engine
+from indexer.engines.base import Engine
 from indexer.search import SearchRequest, export_documents
 
 MAX_ARTICLES = 200  # an author's graph looks at most at this many threads

@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import Protocol, TypeVar
 
 from indexer.documents import KINDS, Document
-from indexer.engine import (
+from indexer.engines.base import (
     Engine,
     Filters,
     Matches,

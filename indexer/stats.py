@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.archive import no_index_message, open_engine
 from indexer.documents import ARTICLE, COMMENT
-from indexer.engine import IndexMissing
+from indexer.engines import no_index_message, open_engine
+from indexer.engines.base import IndexMissing
 from indexer.facets import ALL_VALUES
 from indexer.layout import IndexLayout
 from indexer.search import SearchRequest, select

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.documents import ARTICLE, Document, iso_date
-from indexer.engine import Engine
+from indexer.engines.base import Engine
 
 
 @dataclass(frozen=True)

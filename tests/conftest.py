@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import tantivy
 
-from indexer import archive
-from indexer.archive import ENGINES, open_engine
+from indexer import engines as archive
 from indexer.documents import article_id
-from indexer.engine import Engine
+from indexer.engines import ENGINES, open_engine
+from indexer.engines.base import Engine
 from indexer.indexing import index_paths
 from indexer.readers import read_file
 
@@ -90,7 +90,7 @@ def outdated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A tantivy index of the seed whose fields are not the ones this version builds."""
     index_dir = tmp_path / "outdated-index"
     index_paths([SEED], index_dir, engine="tantivy")
-    monkeypatch.setattr("indexer.tantivy_engine.build_schema", schema_of_another_version)
+    monkeypatch.setattr("indexer.engines.tantivy.build_schema", schema_of_another_version)
     return index_dir
 
 

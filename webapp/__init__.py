@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from indexer.search import InvalidRequest
+from indexer import InvalidRequest
 from webapp.archive import NoIndex
 from webapp.state import check_request_size
 

@@ -8,14 +8,19 @@ from typing import ClassVar
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from indexer.authors import AuthorProfile, author_profile
-from indexer.documents import COMMENT, fold_author
-from indexer.engine import Engine
-from indexer.facets import FacetValue, MonthFacet
-from indexer.replies import author_graph
-from indexer.search import SearchRequest, SearchResult, search
-from webapp.archive import require_engine
+from indexer import (
+    COMMENT,
+    Archive,
+    AuthorProfile,
+    FacetValue,
+    MonthFacet,
+    SearchRequest,
+    SearchResult,
+    fold_author,
+)
+from webapp.archive import require_archive
 from webapp.graphs import busiest_pairs, draw_graph
+from webapp.search import result_json
 from webapp.state import SearchLinks, page_numbers, whole_number
 
 bp = Blueprint("authors", __name__)
@@ -86,21 +91,21 @@ def comments_request(name: str) -> SearchRequest:
     return SearchRequest(q=query, authors=(name,), kinds=(COMMENT,), sort="newest", page=page)
 
 
-def load_profile(engine: Engine, name: str) -> AuthorProfile:
+def load_profile(archive: Archive, name: str) -> AuthorProfile:
     """The author's profile.
 
     :raise 404: when no comment in the archive is by `name` (in any case).
     """
-    profile = author_profile(engine, name)
+    profile = archive.author(name)
     if profile is None:
         abort(404, f"No comment in the archive is by {name!r}.")
     return profile
 
 
-def profile_and_comments(engine: Engine, name: str) -> tuple[AuthorProfile, SearchResult]:
+def profile_and_comments(archive: Archive, name: str) -> tuple[AuthorProfile, SearchResult]:
     """The author's profile and a page of their comments."""
-    profile = load_profile(engine, name)
-    return profile, search(engine, comments_request(profile.name))
+    profile = load_profile(archive, name)
+    return profile, archive.search(comments_request(profile.name))
 
 
 def other_names(profile: AuthorProfile) -> list[FacetValue]:
@@ -112,9 +117,9 @@ def other_names(profile: AuthorProfile) -> list[FacetValue]:
 @bp.route("/author/<path:name>")
 def author(name: str) -> ResponseReturnValue:
     """The author page; `q` searches their comments, `page` pages them."""
-    engine = require_engine()
-    profile, result = profile_and_comments(engine, name)
-    graph = author_graph(engine, profile.name)
+    archive = require_archive()
+    profile, result = profile_and_comments(archive, name)
+    graph = archive.author_graph(profile.name)
     return render_template(
         "authors/author.html",
         profile=profile,
@@ -132,12 +137,13 @@ def author(name: str) -> ResponseReturnValue:
 @bp.route("/api/author/<path:name>")
 def api_author(name: str) -> ResponseReturnValue:
     """The profile as JSON, with the page of comments the author page shows."""
-    profile, result = profile_and_comments(require_engine(), name)
-    return jsonify({**profile.to_json(), "comments_page": result.to_json(COMMENTS_PAGE_KEYS)})
+    profile, result = profile_and_comments(require_archive(), name)
+    comments_page = result_json(result, COMMENTS_PAGE_KEYS)
+    return jsonify({**profile.to_json(), "comments_page": comments_page})
 
 
 @bp.route("/api/author/<path:name>/graph")
 def api_author_graph(name: str) -> ResponseReturnValue:
     """Whom the author answers and who answers them, over the threads they commented in."""
-    engine = require_engine()
-    return jsonify(author_graph(engine, load_profile(engine, name).name).to_json())
+    archive = require_archive()
+    return jsonify(archive.author_graph(load_profile(archive, name).name).to_json())

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 import waitress
 
-from indexer.cli import cli, index_option
+from indexer import command_line as cli
+from indexer import index_option
 from webapp import create_app
-from webapp.archive import get_engine, missing_index
+from webapp.archive import index_problem
 
 __all__ = ["cli"]
 
@@ -27,7 +28,8 @@ def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
     app = create_app({"INDEX_DIR": str(index_dir)})
     with app.app_context():
         # Open the index now so the first reader does not wait for it.
-        if get_engine() is None:
-            click.echo(f"{missing_index().description} Until then, the site says so.")
+        problem = index_problem()
+        if problem is not None:
+            click.echo(f"{problem.description} Until then, the site says so.")
     click.echo(f"Serving Hubbub on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads)

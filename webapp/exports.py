@@ -25,9 +25,8 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import ServiceUnavailable
 
-from indexer.documents import COMMENT, Document, iso_date
-from indexer.search import EXPORT_CAP, SearchRequest, export_documents, newest_documents
-from webapp.archive import require_engine
+from indexer import COMMENT, EXPORT_CAP, Document, SearchRequest, iso_date
+from webapp.archive import require_archive
 from webapp.state import DISPLAY_ARGS, SearchLinks, request_from_args
 from webapp.threads import thread_link
 
@@ -171,7 +170,7 @@ def start_export() -> Export:
     search_request = selection_request()
     give_back = SLOTS.take()
     try:
-        total, documents = export_documents(require_engine(), search_request, cap=EXPORT_CAP)
+        total, documents = require_archive().export(search_request, cap=EXPORT_CAP)
     except BaseException:
         give_back()
         raise
@@ -257,7 +256,7 @@ def feed_updated(doc: Document) -> datetime | None:
 def feed() -> ResponseReturnValue:
     """The newest documents of a search as an Atom feed, whatever the page's sort."""
     search_request = selection_request()
-    documents = newest_documents(require_engine(), search_request, FEED_ENTRIES).documents
+    documents = require_archive().newest(search_request, FEED_ENTRIES).documents
     links = SearchLinks(request.args)
     feed_path = links.selection_at("exports.feed")
     generator = FeedGenerator()

@@ -13,8 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from indexer.documents import fold_author
-from indexer.replies import ReplyGraph
+from indexer import ReplyGraph, fold_author
 
 MAX_NODES = 30  # the busiest commenters drawn; the table beside the drawing has everyone
 NODE_MIN, NODE_MAX = 5.0, 18.0  # circle radii for the fewest and the most comments

@@ -8,11 +8,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from indexer.engine import Engine
-from indexer.facets import FACET_LIMIT, FacetValue
-from indexer.search import SORTS, Hit, SearchRequest, SearchResult, facet_values, search
+from indexer import FACET_LIMIT, SORTS, Archive, FacetValue, Hit, SearchRequest, SearchResult
 from webapp import exports
-from webapp.archive import require_engine
+from webapp.archive import require_archive
 from webapp.state import (
     SearchLinks,
     bounded_page,
@@ -21,6 +19,7 @@ from webapp.state import (
     page_numbers,
     request_from_args,
 )
+from webapp.threads import thread_link
 
 bp = Blueprint("search", __name__)
 
@@ -96,7 +95,7 @@ def grouped_by_article(result: SearchResult) -> list[ArticleGroup]:
 
 
 def every_author(
-    engine: Engine, search_request: SearchRequest, result: SearchResult, text: str
+    archive: Archive, search_request: SearchRequest, result: SearchResult, text: str
 ) -> tuple[list[FacetValue], int]:
     """The authors "more…" lists, narrowed to names holding `text`, and how many in all.
 
@@ -106,7 +105,7 @@ def every_author(
     values = result.facets.get("author", [])
     if len(values) < FACET_LIMIT and not text:
         return values, len(values)
-    return facet_values(engine, search_request, "author", contains=text)
+    return archive.facet_values(search_request, "author", contains=text)
 
 
 @bp.app_template_global()
@@ -120,8 +119,8 @@ def index() -> ResponseReturnValue:
     """The search page: facets, hits and pagination for the query string."""
     search_request = request_from_args(request.args)
     group = grouping(request.args)
-    engine = require_engine()
-    result = search(engine, search_request)
+    archive = require_archive()
+    result = archive.search(search_request)
     links = SearchLinks(request.args)
     author_filter = request.args.get("author_filter", "").strip()
     page = render_template(
@@ -133,7 +132,7 @@ def index() -> ResponseReturnValue:
         chips=chosen_filters(links, result),
         groups=grouped_by_article(result) if group else None,
         author_filter=author_filter,
-        all_authors=every_author(engine, search_request, result, author_filter),
+        all_authors=every_author(archive, search_request, result, author_filter),
         sorts=SORTS,
         facet_shown=FACET_SHOWN,
         facet_titles=FACET_COLUMN,
@@ -145,9 +144,18 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/api/search")
 def api_search() -> ResponseReturnValue:
-    """The search page's data as JSON: the same shape as `hubbub search --json`."""
+    """The search page's data as JSON: `hubbub search --json`'s shape, each hit with the
+    address of its place on the site."""
     search_request = request_from_args(request.args)
-    return jsonify(search(require_engine(), search_request).to_json())
+    return jsonify(result_json(require_archive().search(search_request)))
+
+
+def result_json(result: SearchResult, keys: tuple[str, ...] | None = None) -> dict:
+    """The result as the library gives it, each hit with its `url` on the site."""
+    data = result.to_json(keys)
+    for hit, shown in zip(result.hits, data.get("hits", []), strict=False):
+        shown["url"] = thread_link(hit.document)
+    return data
 
 
 @bp.route("/help")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
-from indexer.authors import SignatureProfile, signature_profile
-from webapp.archive import require_engine
+from indexer import SignatureProfile
+from webapp.archive import require_archive
 
 bp = Blueprint("signatures", __name__)
 
@@ -16,7 +16,7 @@ def load_signature(name: str) -> SignatureProfile:
 
     :raise 404: when no comment in the archive is signed so.
     """
-    profile = signature_profile(require_engine(), name)
+    profile = require_archive().signature(name)
     if profile is None:
         abort(404, f"No comment in the archive is signed {name!r}.")
     return profile

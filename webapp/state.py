@@ -14,9 +14,7 @@ from urllib.parse import urlencode
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.documents import fold_author
-from indexer.facets import FacetValue
-from indexer.search import InvalidRequest, SearchRequest, SearchResult, date_bound
+from indexer import FacetValue, InvalidRequest, SearchRequest, SearchResult, date_bound, fold_author
 
 # The filter arguments with their chip titles, in the order the chips show them.
 FILTER_TITLES = {

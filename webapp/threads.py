@@ -8,13 +8,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from indexer.documents import COMMENT, Document
-from indexer.engine import Engine
-from indexer.replies import ReplyGraph, article_graph
-from indexer.search import SearchRequest, export_documents
-from indexer.threads import Thread, get_thread
+from indexer import COMMENT, Archive, Document, ReplyGraph, SearchRequest, Thread
 from webapp import basename
-from webapp.archive import require_engine
+from webapp.archive import require_archive
 from webapp.graphs import busiest_pairs, draw_graph
 
 bp = Blueprint("threads", __name__)
@@ -41,24 +37,24 @@ def original_page(doc: Document) -> str | None:
     return address if parts.scheme.lower() in WEB_SCHEMES and parts.netloc else None
 
 
-def load_thread(engine: Engine, article_id: str) -> Thread:
+def load_thread(archive: Archive, article_id: str) -> Thread:
     """The article's thread.
 
     :raise 404: when the index has no article with that id.
     """
-    thread = get_thread(engine, article_id)
+    thread = archive.thread(article_id)
     if thread is None:
         abort(404, f"There is no article with the id {article_id!r} in the archive.")
     return thread
 
 
-def matching_positions(engine: Engine, thread: Thread, query: str) -> list[int]:
+def matching_positions(archive: Archive, thread: Thread, query: str) -> list[int]:
     """The positions of this thread's comments that match the query, in thread order:
     read as an export, all at once and without snippets, however long the thread."""
     comments = SearchRequest(
         q=query, articles=(thread.article.article_id,), kinds=(COMMENT,), facets=()
     )
-    _, found = export_documents(engine, comments, cap=len(thread.comments))
+    _, found = archive.export(comments, cap=len(thread.comments))
     return sorted(doc.position for doc in found)
 
 
@@ -101,23 +97,23 @@ def thread_json(thread: Thread) -> dict:
     return data
 
 
-def load_graph(engine: Engine, article_id: str) -> ReplyGraph:
+def load_graph(archive: Archive, article_id: str) -> ReplyGraph:
     """Who answers whom in one thread.
 
     :raise 404: when the index has no article with that id.
     """
-    load_thread(engine, article_id)
-    return article_graph(engine, article_id)
+    load_thread(archive, article_id)
+    return archive.thread_graph(article_id)
 
 
 @bp.route("/article/<article_id>")
 def article(article_id: str) -> ResponseReturnValue:
     """The thread page; with `?q=` the comments matching the query are marked."""
-    engine = require_engine()
-    thread = load_thread(engine, article_id)
+    archive = require_archive()
+    thread = load_thread(archive, article_id)
     query = request.args.get("q", "").strip()
-    matches = matching_positions(engine, thread, query) if query else []
-    graph = article_graph(engine, article_id)
+    matches = matching_positions(archive, thread, query) if query else []
+    graph = archive.thread_graph(article_id)
     return render_template(
         "threads/article.html",
         thread=thread,
@@ -136,10 +132,10 @@ def article(article_id: str) -> ResponseReturnValue:
 @bp.route("/api/article/<article_id>")
 def api_article(article_id: str) -> ResponseReturnValue:
     """The thread as JSON, with `answered_by` and `quoted_by` beside each comment's links."""
-    return jsonify(thread_json(load_thread(require_engine(), article_id)))
+    return jsonify(thread_json(load_thread(require_archive(), article_id)))
 
 
 @bp.route("/api/article/<article_id>/graph")
 def api_article_graph(article_id: str) -> ResponseReturnValue:
     """Who answers whom in the thread: `nodes` (author, comments), `edges` (from, to, counts)."""
-    return jsonify(load_graph(require_engine(), article_id).to_json())
+    return jsonify(load_graph(require_archive(), article_id).to_json())

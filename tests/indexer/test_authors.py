@@ -2,8 +2,8 @@ from datetime import date, datetime
 
 import pytest
 
-from indexer.archive import open_engine
 from indexer.authors import author_profile, timeline_of
+from indexer.engines import open_engine
 from indexer.indexing import index_records
 from indexer.records import Article
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate, vocabulary_for
-from indexer.archive import open_engine
+from indexer.engines import open_engine
 from indexer.indexing import index_records
 from indexer.search import SearchRequest, export_documents, search
 

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import indexing
-from indexer.archive import open_engine
 from indexer.cli import cli
 from indexer.documents import article_id
+from indexer.engines import open_engine
 from indexer.indexing import index_paths, remove_paths
 from indexer.layout import IndexLayout
 from indexer.readers import ReaderError, load_bytes, read_file

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import ENGINES, open_engine
-from indexer.engine import IndexLocked
+from indexer.engines import ENGINES, open_engine
+from indexer.engines.base import IndexLocked
 from indexer.indexing import EngineMismatch, index_paths, remove_paths
 from indexer.layout import IndexLayout
 from indexer.search import SearchRequest, search

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from indexer.engine import QuerySyntaxError
+from indexer.engines.base import QuerySyntaxError
 from indexer.query import (
     MAX_EDITS,
     MAX_SUGGESTED_WORDS,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import open_engine
+from indexer.engines import open_engine
 from indexer.indexing import index_paths
 from indexer.layout import LOCK
 from indexer.search import SearchRequest, search

@@ -2,9 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from indexer.archive import open_engine
 from indexer.authors import author_profile, signature_profile
 from indexer.documents import article_id
+from indexer.engines import open_engine
 from indexer.indexing import index_records
 from indexer.records import Article, Comment
 from indexer.replies import article_graph, author_graph

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from indexer.archive import open_engine
+from indexer.engines import open_engine
 from indexer.facets import ALL_VALUES
 from indexer.indexing import index_records
 from indexer.records import Article
@@ -327,7 +327,7 @@ def test_search_suggests_whole_words_not_stems(seed_engine):
 @pytest.mark.engines("whoosh")
 def test_search_out_of_time_returns_what_it_found_marked_partial(seed_index, monkeypatch):
     monkeypatch.setattr("indexer.search.QUERY_SECONDS", -1.0)
-    monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
+    monkeypatch.setattr("indexer.engines.whoosh.DEADLINE_CHECK_EVERY", 2)
     result = search(open_engine(seed_index), SearchRequest(q="putin"))
     assert result.partial and result.to_json()["partial"] is True
     assert result.total < 8
@@ -369,7 +369,7 @@ def test_facet_values_found_out_of_time_are_not_kept(seed_index, monkeypatch):
     engine = open_engine(seed_index)
     request = SearchRequest(q="putin")
     monkeypatch.setattr("indexer.search.RECENT", RecentResults(8))
-    monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
+    monkeypatch.setattr("indexer.engines.whoosh.DEADLINE_CHECK_EVERY", 2)
     with monkeypatch.context() as late:
         late.setattr("indexer.search.QUERY_SECONDS", -1.0)
         found_late, _ = facet_values(engine, request, "author")

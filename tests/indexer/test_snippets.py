@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 from whoosh.fields import STORED
 
-from indexer import tantivy_engine, whoosh_engine
-from indexer.archive import open_engine
 from indexer.cli import bracketed, cli
 from indexer.documents import Document
-from indexer.engine import IndexOutdated
+from indexer.engines import open_engine
+from indexer.engines import tantivy as tantivy_engine
+from indexer.engines import whoosh as whoosh_engine
+from indexer.engines.base import IndexOutdated
 from indexer.indexing import index_paths, index_records
 from indexer.records import Article, Comment
 from indexer.search import SearchRequest, search

@@ -6,12 +6,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from indexer.archive import open_engine
 from indexer.cli import cli
-from indexer.engine import IndexOutdated
+from indexer.engines import open_engine
+from indexer.engines.base import IndexOutdated
+from indexer.engines.tantivy import build_schema, key_number
 from indexer.indexing import index_paths
 from indexer.search import SearchRequest, search
-from indexer.tantivy_engine import build_schema, key_number
 
 NUMBER_OF_ARTICLE_0001 = 5569212556556757321
 
@@ -34,7 +34,7 @@ def test_index_command_on_an_index_of_another_version_says_to_rebuild(outdated_i
 
 
 def test_rebuild_replaces_an_index_of_another_version(outdated_index, seed_path, monkeypatch):
-    monkeypatch.setattr("indexer.tantivy_engine.build_schema", build_schema)
+    monkeypatch.setattr("indexer.engines.tantivy.build_schema", build_schema)
     index_paths([seed_path], outdated_index, rebuild=True, engine="tantivy")
     assert open_engine(outdated_index).snapshot().doc_count() == 15
 

@@ -12,8 +12,8 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import TEXT
 
 from indexer.documents import ARTICLE, COMMENT, Document
-from indexer.whoosh_analysis import StemmedText, term_positions, unseen_words
-from indexer.whoosh_engine import WhooshReader, WhooshStore
+from indexer.engines.whoosh import WhooshReader, WhooshStore
+from indexer.engines.whoosh_analysis import StemmedText, term_positions, unseen_words
 
 TEXTS = [
     "The quick brown foxes were running over the lazy dogs' kennels.",

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from whoosh import query
 
-from indexer import whoosh_engine
-from indexer.archive import open_engine
-from indexer.engine import Engine, Filters, QuerySyntaxError
+from indexer.engines import open_engine
+from indexer.engines import whoosh as whoosh_engine
+from indexer.engines.base import Engine, Filters, QuerySyntaxError
+from indexer.engines.whoosh import FirstTerms, NumberWildcard, build_schema, compile_query
 from indexer.indexing import index_paths
 from indexer.query import SEARCH_FIELDS
 from indexer.search import SearchRequest, search
-from indexer.whoosh_engine import FirstTerms, NumberWildcard, build_schema, compile_query
 
 SCHEMA = build_schema()
 MARKED = re.compile(r"<mark>(.*?)</mark>")

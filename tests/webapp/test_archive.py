@@ -1,22 +1,24 @@
-"""The shared engine: opened once per app, and found once an index is built."""
+"""The shared archive: opened once per app, and found once an index is built."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.indexing import index_paths
-from webapp.archive import get_engine
+from webapp.archive import get_archive, index_problem
 
 
-def test_get_engine_is_shared_across_requests(app):
+def test_the_archive_and_its_index_are_shared_across_requests(app):
     with app.app_context():
-        first = get_engine()
+        first = get_archive()
+        engine = first.open_index()
     with app.app_context():
-        assert get_engine() is first is not None
+        assert get_archive() is first
+        assert first.open_index() is engine
 
 
-def test_get_engine_is_none_until_an_index_is_built(no_index_app, seed_path: Path):
+def test_the_site_finds_an_index_built_after_it_started(no_index_app, seed_path: Path):
     with no_index_app.app_context():
-        assert get_engine() is None
-        index_paths([seed_path], Path(no_index_app.config["INDEX_DIR"]))
-        assert get_engine() is not None
+        assert "hubbub index" in index_problem().description
+        get_archive().index([seed_path])
+        assert index_problem() is None
+        assert get_archive().search(q="Putin").total == 6

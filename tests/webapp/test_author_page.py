@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.archive import open_engine
 from indexer.authors import author_profile
+from indexer.engines import open_engine
 from tests.webapp.known_archive import BRIDGE_ID, BUDGET_ID, FERRY_ID
 from webapp.authors import timeline_chart
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import webapp.search
+from indexer import Archive
 from webapp import SECURITY_HEADERS, create_app
 
 
@@ -44,10 +44,10 @@ def test_factory_unknown_api_path_is_a_json_404(client):
 
 @pytest.mark.parametrize("path", ["/?q=Putin", "/api/search?q=Putin"])
 def test_factory_unexpected_error_shows_no_traceback(client, monkeypatch, path):
-    def broken_search(engine, request):
+    def broken_search(archive, request=None, **options):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(webapp.search, "search", broken_search)
+    monkeypatch.setattr(Archive, "search", broken_search)
     response = client.get(path)
     text = response.get_data(as_text=True)
     assert response.status_code == 500

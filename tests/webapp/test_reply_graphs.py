@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
-from indexer.archive import open_engine
 from indexer.documents import article_id
+from indexer.engines import open_engine
 from indexer.indexing import index_records
 from indexer.records import Article, Comment
 from indexer.replies import ReplyGraph, author_graph

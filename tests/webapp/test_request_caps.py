@@ -36,8 +36,8 @@ for path in sys.argv[2:]:
 """
 PAGE_APART = """
 import sys
-from indexer.archive import open_engine
-from indexer.engine import Filters
+from indexer.engines import open_engine
+from indexer.engines.base import Filters
 
 matches = open_engine(sys.argv[1]).snapshot().select("putin", Filters(), {})
 page, _ = matches.ranked("relevance", 10**10, 20)

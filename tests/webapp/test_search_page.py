@@ -14,7 +14,8 @@ from flask import request
 
 import webapp.exports
 import webapp.search
-from indexer.archive import open_engine
+from indexer import Archive
+from indexer.engines import open_engine
 from indexer.indexing import index_paths
 from indexer.search import SearchRequest, search
 from tests.webapp.known_archive import BUDGET_ID
@@ -80,7 +81,11 @@ def test_api_search_equals_library_and_cli_json(client, seed_index: Path):
     )
     assert cli_run.exit_code == 0, cli_run.output
     assert api.status_code == 200
-    assert api.get_json() == library.to_json() == json.loads(cli_run.output)
+    site = api.get_json()
+    assert [hit.pop("url") for hit in site["hits"]] == [
+        f"/article/{hit.document.article_id}#c{hit.document.position}" for hit in library.hits
+    ]
+    assert site == library.to_json() == json.loads(cli_run.output)
 
 
 def test_search_page_renders_markup_in_comments_and_names_as_text(client):
@@ -194,10 +199,11 @@ def test_search_no_hits_suggests_removing_a_filter(client):
 
 
 def test_search_shows_the_notice_for_an_unreadable_query(client, monkeypatch):
-    def search_with_notice(engine, request):
-        return dataclasses.replace(search(engine, request), notice="Searched the plain words.")
+    def search_with_notice(archive, request=None, **options):
+        found = search(archive.engine, request)
+        return dataclasses.replace(found, notice="Searched the plain words.")
 
-    monkeypatch.setattr(webapp.search, "search", search_with_notice)
+    monkeypatch.setattr(Archive, "search", search_with_notice)
     page = html(client.get("/?q=Putin"))
     notice = page.select_one(".notice")
     assert notice.get_text(" ", strip=True).startswith("Searched the plain words.")
@@ -400,7 +406,7 @@ def test_search_author_links_go_to_the_author_page(archive):
 
 def test_search_page_says_when_results_are_partial(client, monkeypatch):
     monkeypatch.setattr("indexer.search.QUERY_SECONDS", -1.0)
-    monkeypatch.setattr("indexer.whoosh_engine.DEADLINE_CHECK_EVERY", 2)
+    monkeypatch.setattr("indexer.engines.whoosh.DEADLINE_CHECK_EVERY", 2)
     page = client.get("/?q=putin").get_data(as_text=True)
     assert "ran out of time" in page
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.archive import open_engine
 from indexer.documents import article_id
+from indexer.engines import open_engine
 from indexer.indexing import index_records
 from indexer.readers import read_file
 from indexer.records import Article, Comment

@@ -31,13 +31,14 @@ from whoosh.index import LockError
 from whoosh.util.times import long_to_datetime
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
-from indexer.engine import (
+from indexer.engines.base import (
     Filters,
     IndexLocked,
     IndexMissing,
     IndexOutdated,
     cache_entries,
 )
+from indexer.engines.whoosh_analysis import StemmedText, term, unseen_words
 from indexer.facets import COPIED, facet_keys
 from indexer.processes import leave_with_parent
 from indexer.query import (
@@ -56,7 +57,6 @@ from indexer.query import (
     suggest,
 )
 from indexer.snippets import SNIPPET_CHARS, Passage, joined
-from indexer.whoosh_analysis import StemmedText, term, unseen_words
 
 SPELLING_FIELD = "spell_body"
 WRITE_LOCK_TIMEOUT = 5.0

@@ -32,7 +32,7 @@ import tantivy
 from tantivy import Filter, Occur, Query, Tokenizer
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
-from indexer.engine import Filters, IndexLocked, IndexMissing, IndexOutdated, QuerySyntaxError
+from indexer.engines.base import Filters, IndexLocked, IndexMissing, IndexOutdated, QuerySyntaxError
 from indexer.facets import facet_keys
 from indexer.query import (
     SEARCH_FIELDS,
