@@ -25,8 +25,12 @@ ALL_VALUES = 1_000_000  # a limit that keeps every value
 COPIED = "copied"
 
 
+# The facets every document has a key in, as `facet_keys` gives them: what engines keep.
+FACET_KEYS = ("kind", "author", "article", "year", "month", "date", "own_date", "signed", "copies")
+
+
 def facet_keys(doc: Document) -> dict[str, str]:
-    """The document's key in each facet, '' where it has none: what engines count."""
+    """The document's key in each of FACET_KEYS, '' where it has none: what engines count."""
     effective = doc.effective_date.date().isoformat() if doc.effective_date else ""
     return {
         "kind": doc.kind,

@@ -33,7 +33,7 @@ from tantivy import Filter, Occur, Query, Tokenizer
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
 from indexer.engines.base import Filters, IndexLocked, IndexMissing, IndexOutdated, QuerySyntaxError
-from indexer.facets import facet_keys
+from indexer.facets import FACET_KEYS, facet_keys
 from indexer.query import (
     SEARCH_FIELDS,
     TEXT_ALIASES,
@@ -66,7 +66,6 @@ TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 # copies facet only marks as copied.
 RAW_FIELDS = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copies"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
-FACET_NAMES = ("kind", "author", "article", "year", "month", "date", "own_date", "signed", "copies")
 # Facets also kept as a number per key: tantivy counts numbers several times faster
 # than strings, and the article facet has the most keys.
 NUMBERED = ("article",)
@@ -93,7 +92,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("title", "caption", "body"):
         builder.add_text_field(name, tokenizer_name="en_stem")
     builder.add_text_field("words", tokenizer_name="default", index_option="basic")
-    for name in (*(f"f_{facet}" for facet in FACET_NAMES), *LABEL_FIELDS.values(), *SORT_FIELDS):
+    for name in (*(f"f_{facet}" for facet in FACET_KEYS), *LABEL_FIELDS.values(), *SORT_FIELDS):
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in NUMBERED:
         builder.add_integer_field(f"n_{name}", indexed=True, fast=True)

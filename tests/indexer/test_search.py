@@ -458,3 +458,14 @@ def test_search_fuzzy_and_wildcard_words_find_what_their_words_find(seed_engine)
 
     assert ids("putin") < ids("putn~") < ids("putn~2")
     assert ids("puti*") == ids("put?n") == ids("putin")
+
+
+
+def test_engines_keep_every_facet_a_document_has_a_key_in():
+    from indexer.documents import thread_documents
+    from indexer.facets import FACET_KEYS, facet_keys
+    from indexer.records import Article, Comment
+
+    article = Article(title="T", body="b", comments=(Comment(author="A", body="c", position=1),))
+    for document in thread_documents(article, "source"):
+        assert tuple(facet_keys(document)) == FACET_KEYS
