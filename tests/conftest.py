@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import tantivy
 
+from indexer import Archive
 from indexer import engines as archive
 from indexer.documents import article_id
 from indexer.engines import ENGINES, open_engine
@@ -70,6 +71,12 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Pa
 @pytest.fixture(scope="session")
 def seed_engine(seed_index: Path) -> Engine:
     return open_engine(seed_index)
+
+
+@pytest.fixture(scope="session")
+def seed_archive(seed_index: Path) -> Archive:
+    """The seed index through the library's front door, as programs use it."""
+    return Archive.open(seed_index)
 
 
 @pytest.fixture

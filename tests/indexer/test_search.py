@@ -14,7 +14,6 @@ from indexer.search import (
     RecentResults,
     SearchRequest,
     date_bound,
-    export_documents,
     facet_values,
     search,
     select,
@@ -31,70 +30,70 @@ def seed_request(seed_article_id):
     return lambda **kwargs: SearchRequest(articles=(seed_article_id,), **kwargs)
 
 
-def test_search_empty_query_lists_every_seed_comment(seed_engine, seed_request, seed_commenters):
-    result = search(seed_engine, seed_request(kinds=("comment",), per_page=100))
+def test_search_empty_query_lists_every_seed_comment(seed_archive, seed_request, seed_commenters):
+    result = seed_archive.search(seed_request(kinds=("comment",), per_page=100))
     assert result.total == 14
     assert Counter(hit.document.author for hit in result.hits) == Counter(seed_commenters)
 
 
-def test_search_author_facet_counts_agree_with_hits(seed_engine, seed_request, seed_commenters):
-    result = search(seed_engine, seed_request(kinds=("comment",), per_page=100))
+def test_search_author_facet_counts_agree_with_hits(seed_archive, seed_request, seed_commenters):
+    result = seed_archive.search(seed_request(kinds=("comment",), per_page=100))
     assert {v.value: v.count for v in result.facets["author"]} == Counter(seed_commenters)
 
 
-def test_search_article_kind_gives_the_article_with_its_date(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(kinds=("article",)))
+def test_search_article_kind_gives_the_article_with_its_date(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(kinds=("article",)))
     assert result.total == 1
     doc = result.hits[0].document
     assert (doc.article_title, doc.date.date().isoformat()) == (SEED_TITLE, "2012-03-08")
 
 
-def test_search_comment_policy_boilerplate_is_not_indexed(seed_engine):
-    result = search(seed_engine, SearchRequest(q='"We welcome comments that advance the story"'))
+def test_search_comment_policy_boilerplate_is_not_indexed(seed_archive):
+    result = seed_archive.search(SearchRequest(q='"We welcome comments that advance the story"'))
     assert result.total == 0
 
 
-def test_search_phrase_finds_both_handles_signing_rex_minor(seed_engine):
-    result = search(seed_engine, SearchRequest(q='"Rex Minor"'))
+def test_search_phrase_finds_both_handles_signing_rex_minor(seed_archive):
+    result = seed_archive.search(SearchRequest(q='"Rex Minor"'))
     assert {hit.document.author for hit in result.hits} == {"pakistan", "forbirds"}
 
 
-def test_search_several_authors_or_together(seed_engine):
-    result = search(seed_engine, SearchRequest(authors=("Umairpk", "Jammu")))
+def test_search_several_authors_or_together(seed_archive):
+    result = seed_archive.search(SearchRequest(authors=("Umairpk", "Jammu")))
     assert result.total == 3
 
 
-def test_search_author_filter_ignores_case(seed_engine):
-    result = search(seed_engine, SearchRequest(authors=("umairpk",)))
+def test_search_author_filter_ignores_case(seed_archive):
+    result = seed_archive.search(SearchRequest(authors=("umairpk",)))
     assert [hit.document.author for hit in result.hits] == ["Umairpk", "Umairpk"]
 
 
-def test_search_author_field_in_query_ignores_case(seed_engine):
-    result = search(seed_engine, SearchRequest(q="author:KPSINGH01"))
+def test_search_author_field_in_query_ignores_case(seed_archive):
+    result = seed_archive.search(SearchRequest(q="author:KPSINGH01"))
     assert [hit.document.author for hit in result.hits] == ["KPSingh01"]
 
 
-def test_search_chosen_author_keeps_its_count_and_others_stay_addable(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(q="Putin", authors=("Umairpk",)))
+def test_search_chosen_author_keeps_its_count_and_others_stay_addable(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(q="Putin", authors=("Umairpk",)))
     counts = {v.value: (v.count, v.selected) for v in result.facets["author"]}
     assert counts["Umairpk"] == (1, True)
     assert counts["Matrixx"][1] is False and counts["Matrixx"][0] >= 1
     assert result.total == 1
 
 
-def test_search_kind_facet_counts_without_its_own_filter(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(kinds=("comment",)))
+def test_search_kind_facet_counts_without_its_own_filter(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(kinds=("comment",)))
     assert {v.value: v.count for v in result.facets["kind"]} == {"comment": 14, "article": 1}
 
 
-def test_search_year_filter_keeps_comments_by_their_article_date(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(years=(2012,)))
+def test_search_year_filter_keeps_comments_by_their_article_date(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(years=(2012,)))
     assert result.total == 15
-    assert search(seed_engine, seed_request(years=(2013,))).total == 0
+    assert seed_archive.search(seed_request(years=(2013,))).total == 0
 
 
-def test_search_comments_have_no_date_of_their_own(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(kinds=("comment",), per_page=100))
+def test_search_comments_have_no_date_of_their_own(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(kinds=("comment",), per_page=100))
     assert all(hit.to_json()["date"] is None for hit in result.hits)
     assert {hit.to_json()["article_date"] for hit in result.hits} == {"2012-03-08"}
 
@@ -103,43 +102,43 @@ def test_search_comments_have_no_date_of_their_own(seed_engine, seed_request):
     "sort, first_year",
     [("newest", 2021), ("oldest", 2012)],
 )
-def test_search_sort_by_date(seed_engine, sort, first_year):
-    result = search(seed_engine, SearchRequest(sort=sort))
+def test_search_sort_by_date(seed_archive, sort, first_year):
+    result = seed_archive.search(SearchRequest(sort=sort))
     assert result.hits[0].document.effective_date.year == first_year
 
 
-def test_search_newest_lists_later_comments_of_a_thread_first(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(kinds=("comment",), sort="newest", per_page=100))
+def test_search_newest_lists_later_comments_of_a_thread_first(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(kinds=("comment",), sort="newest", per_page=100))
     assert [hit.document.position for hit in result.hits] == list(range(14, 0, -1))
 
 
-def test_search_pages_do_not_overlap_and_cover_everything(seed_engine, seed_request):
+def test_search_pages_do_not_overlap_and_cover_everything(seed_archive, seed_request):
     pages = [
-        search(seed_engine, seed_request(kinds=("comment",), per_page=5, page=n)) for n in (1, 2, 3)
+        seed_archive.search(seed_request(kinds=("comment",), per_page=5, page=n)) for n in (1, 2, 3)
     ]
     ids = [hit.document.id for page in pages for hit in page.hits]
     assert len(ids) == len(set(ids)) == 14
     assert pages[0].page_count == 3
 
 
-def test_search_page_past_the_end_is_empty(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(per_page=10, page=9))
+def test_search_page_past_the_end_is_empty(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(per_page=10, page=9))
     assert result.hits == [] and result.total == 15
 
 
-def test_search_snippet_marks_matches(seed_engine):
-    result = search(seed_engine, SearchRequest(q="Putin", authors=("Umairpk",)))
+def test_search_snippet_marks_matches(seed_archive):
+    result = seed_archive.search(SearchRequest(q="Putin", authors=("Umairpk",)))
     assert all("<mark>Putin</mark>" in hit.snippet for hit in result.hits)
 
 
-def test_search_snippet_escapes_markup_in_bodies(seed_engine):
-    result = search(seed_engine, SearchRequest(q="alert"))
+def test_search_snippet_escapes_markup_in_bodies(seed_archive):
+    result = seed_archive.search(SearchRequest(q="alert"))
     snippet = result.hits[0].snippet
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
 
 
-def test_search_hit_names_its_thread_and_its_place_in_it(seed_engine, seed_article_id):
-    doc = search(seed_engine, SearchRequest(authors=("Jammu",))).hits[0].document
+def test_search_hit_names_its_thread_and_its_place_in_it(seed_archive, seed_article_id):
+    doc = seed_archive.search(SearchRequest(authors=("Jammu",))).hits[0].document
     assert (doc.article_id, doc.position, doc.source_url) == (seed_article_id, 10, "")
 
 
@@ -158,8 +157,8 @@ def test_search_request_rejects_bad_values_with_a_message(kwargs, message):
         SearchRequest(**kwargs)
 
 
-def test_search_json_has_the_documented_shape(seed_engine):
-    data = search(seed_engine, SearchRequest(q="Putin")).to_json()
+def test_search_json_has_the_documented_shape(seed_archive):
+    data = seed_archive.search(SearchRequest(q="Putin")).to_json()
     assert {"query", "total", "page", "per_page", "hits", "facets"} <= data.keys()
     assert {
         "id",
@@ -188,8 +187,8 @@ def test_search_json_has_the_documented_shape(seed_engine):
         ({"q": "putin before:2012"}, 6),
     ],
 )
-def test_search_date_range_uses_comment_or_article_date(seed_engine, kwargs, total):
-    assert search(seed_engine, SearchRequest(**kwargs)).total == total
+def test_search_date_range_uses_comment_or_article_date(seed_archive, kwargs, total):
+    assert seed_archive.search(SearchRequest(**kwargs)).total == total
 
 
 @pytest.mark.parametrize(
@@ -210,116 +209,116 @@ def test_date_bound_refuses_what_is_no_date(text):
         date_bound(text)
 
 
-def test_search_unreadable_date_in_query_is_named_in_the_notice(seed_engine):
-    result = search(seed_engine, SearchRequest(q="putin after:soon"))
+def test_search_unreadable_date_in_query_is_named_in_the_notice(seed_archive):
+    result = seed_archive.search(SearchRequest(q="putin after:soon"))
     assert "after:soon" in result.notice and result.total == 8
 
 
-def test_search_month_facet_appears_once_a_year_is_chosen(seed_engine, seed_request):
-    assert search(seed_engine, seed_request()).facets["month"] == []
-    months = search(seed_engine, seed_request(years=(2012,))).facets["month"]
+def test_search_month_facet_appears_once_a_year_is_chosen(seed_archive, seed_request):
+    assert seed_archive.search(seed_request()).facets["month"] == []
+    months = seed_archive.search(seed_request(years=(2012,))).facets["month"]
     assert [(v.value, v.label, v.count) for v in months] == [("2012-03", "March 2012", 15)]
 
 
 @pytest.mark.parametrize("query", ['"putin russia', "(putin OR", "author:", "foo:putin", ")))"])
-def test_search_unparsable_query_searches_its_words_and_says_so(seed_engine, query):
-    result = search(seed_engine, SearchRequest(q=query))
+def test_search_unparsable_query_searches_its_words_and_says_so(seed_archive, query):
+    result = seed_archive.search(SearchRequest(q=query))
     assert result.notice.startswith("Could not read the query")
 
 
-def test_search_minus_excludes_a_word(seed_engine):
-    with_putin = search(seed_engine, SearchRequest(q="russia putin")).total
-    without = search(seed_engine, SearchRequest(q="russia -putin")).total
-    assert without == search(seed_engine, SearchRequest(q="russia")).total - with_putin
+def test_search_minus_excludes_a_word(seed_archive):
+    with_putin = seed_archive.search(SearchRequest(q="russia putin")).total
+    without = seed_archive.search(SearchRequest(q="russia -putin")).total
+    assert without == seed_archive.search(SearchRequest(q="russia")).total - with_putin
 
 
-def test_search_suggests_a_correction_when_nothing_is_found(seed_engine):
-    result = search(seed_engine, SearchRequest(q="putn pakstan"))
+def test_search_suggests_a_correction_when_nothing_is_found(seed_archive):
+    result = seed_archive.search(SearchRequest(q="putn pakstan"))
     assert result.total == 0 and result.suggestion == "putin pakistan"
     assert result.to_json()["suggestion"] == "putin pakistan"
 
 
-def test_search_offers_no_suggestion_when_the_query_finds_plenty(seed_engine):
-    assert search(seed_engine, SearchRequest(q="putin")).suggestion is None
+def test_search_offers_no_suggestion_when_the_query_finds_plenty(seed_archive):
+    assert seed_archive.search(SearchRequest(q="putin")).suggestion is None
 
 
-def test_search_counts_the_articles_hit(seed_engine):
-    assert search(seed_engine, SearchRequest(q="putin")).article_count == 2
+def test_search_counts_the_articles_hit(seed_archive):
+    assert seed_archive.search(SearchRequest(q="putin")).article_count == 2
 
 
-def test_export_documents_gives_every_match_past_one_page(seed_engine, seed_request):
-    total, documents = export_documents(seed_engine, seed_request(per_page=5))
+def test_export_documents_gives_every_match_past_one_page(seed_archive, seed_request):
+    total, documents = seed_archive.export(seed_request(per_page=5))
     assert total == 15 and len(list(documents)) == 15
 
 
-def test_export_documents_stops_at_the_cap(seed_engine, seed_request):
-    total, documents = export_documents(seed_engine, seed_request(), cap=4)
+def test_export_documents_stops_at_the_cap(seed_archive, seed_request):
+    total, documents = seed_archive.export(seed_request(), cap=4)
     assert total == 15 and len(list(documents)) == 4
 
 
 @pytest.mark.parametrize("query", ["p*", "pu?in", "*tin", "author:u*", "putin~5"])
-def test_search_refuses_wildcards_and_fuzziness_that_expand_too_far(seed_engine, query):
-    result = search(seed_engine, SearchRequest(q=query))
+def test_search_refuses_wildcards_and_fuzziness_that_expand_too_far(seed_archive, query):
+    result = seed_archive.search(SearchRequest(q=query))
     assert result.notice.startswith("Could not read the query")
 
 
-def test_search_wildcard_with_a_long_prefix_matches(seed_engine):
-    result = search(seed_engine, SearchRequest(q="puti*"))
+def test_search_wildcard_with_a_long_prefix_matches(seed_archive):
+    result = seed_archive.search(SearchRequest(q="puti*"))
     assert result.notice is None and result.total == 8
 
 
-def test_search_wildcard_prefix_finds_the_words_a_pattern_finds(seed_engine):
-    prefix = search(seed_engine, SearchRequest(q="pak*", per_page=100))
-    pattern = search(seed_engine, SearchRequest(q="pak*n", per_page=100))
+def test_search_wildcard_prefix_finds_the_words_a_pattern_finds(seed_archive):
+    prefix = seed_archive.search(SearchRequest(q="pak*", per_page=100))
+    pattern = seed_archive.search(SearchRequest(q="pak*n", per_page=100))
     assert prefix.total > pattern.total > 0
     assert {h.document.id for h in pattern.hits} <= {h.document.id for h in prefix.hits}
 
 
-def test_search_without_facets_counts_the_same_total_and_page(seed_engine):
-    counted = search(seed_engine, SearchRequest(q="putin", facets=(), per_page=5))
-    every = search(seed_engine, SearchRequest(q="putin", per_page=5))
+def test_search_without_facets_counts_the_same_total_and_page(seed_archive):
+    counted = seed_archive.search(SearchRequest(q="putin", facets=(), per_page=5))
+    every = seed_archive.search(SearchRequest(q="putin", per_page=5))
     assert not any(counted.facets.values())
     assert counted.total == every.total == 8
     assert [h.document.id for h in counted.hits] == [h.document.id for h in every.hits]
 
 
-def test_search_without_facets_counts_past_the_last_page(seed_engine):
-    result = search(seed_engine, SearchRequest(q="putin", facets=(), page=9, per_page=5))
+def test_search_without_facets_counts_past_the_last_page(seed_archive):
+    result = seed_archive.search(SearchRequest(q="putin", facets=(), page=9, per_page=5))
     assert (result.total, result.hits) == (8, [])
 
 
-def test_search_counts_the_month_facet_when_named(seed_engine, seed_request):
-    result = search(seed_engine, seed_request(facets=("month",)))
+def test_search_counts_the_month_facet_when_named(seed_archive, seed_request):
+    result = seed_archive.search(seed_request(facets=("month",)))
     assert [v.value for v in result.facets["month"]] == ["2012-03"]
 
 
-def test_search_article_facet_names_articles_by_id_and_title(seed_engine, seed_article_id):
+def test_search_article_facet_names_articles_by_id_and_title(seed_archive, seed_article_id):
     [value] = [
         v
-        for v in search(seed_engine, SearchRequest(q="putin")).facets["article"]
+        for v in seed_archive.search(SearchRequest(q="putin")).facets["article"]
         if v.value == seed_article_id
     ]
     assert (value.count, value.label) == (6, SEED_TITLE)
 
 
-def test_facet_values_lists_every_author_narrowed_by_name(seed_engine, seed_request):
-    values, total = facet_values(seed_engine, seed_request(), "author", contains="PAK")
+def test_facet_values_lists_every_author_narrowed_by_name(seed_archive, seed_request):
+    values, total = seed_archive.facet_values(seed_request(), "author", contains="PAK")
     assert [v.value for v in values] == ["pakistan", "pak1991"] and total == 2
 
 
-def test_facet_values_keeps_chosen_values_past_the_limit(seed_engine, seed_request):
+def test_facet_values_keeps_chosen_values_past_the_limit(seed_archive, seed_request):
     request = seed_request(authors=("singham",))
-    values, total = facet_values(seed_engine, request, "author", limit=1)
+    values, total = seed_archive.facet_values(request, "author", limit=1)
     assert [v.value for v in values] == ["pakistan", "singham"] and total == 11
 
 
-def test_search_counts_hits_per_article_on_the_page(seed_engine, seed_article_id):
-    result = search(seed_engine, SearchRequest(q="putin", per_page=1, sort="oldest"))
+def test_search_counts_hits_per_article_on_the_page(seed_archive, seed_article_id):
+    result = seed_archive.search(SearchRequest(q="putin", per_page=1, sort="oldest"))
     assert result.article_counts == {seed_article_id: 6}
 
 
-def test_search_suggests_whole_words_not_stems(seed_engine):
-    assert search(seed_engine, SearchRequest(q="presidentail elektion")).suggestion == (
+def test_search_suggests_whole_words_not_stems(seed_archive):
+    assert seed_archive.search(SearchRequest(q="presidentail elektion")).suggestion == (
         "presidential election"
     )
 
@@ -343,8 +342,8 @@ def test_search_out_of_time_keeps_every_match_and_marks_the_snippets_partial(
     assert not any("<mark>" in hit.snippet for hit in result.hits)
 
 
-def test_search_in_time_is_not_partial(seed_engine):
-    assert search(seed_engine, SearchRequest(q="putin")).partial is False
+def test_search_in_time_is_not_partial(seed_archive):
+    assert seed_archive.search(SearchRequest(q="putin")).partial is False
 
 
 def every_author(engine, request):
@@ -426,34 +425,34 @@ def test_search_counts_its_articles_only_when_asked(seed_index, monkeypatch):
         ("author:umairp~", 2),
     ],
 )
-def test_search_query_language_finds_the_same_on_every_engine(seed_engine, query, total):
-    assert search(seed_engine, SearchRequest(q=query)).total == total
+def test_search_query_language_finds_the_same_on_every_engine(seed_archive, query, total):
+    assert seed_archive.search(SearchRequest(q=query)).total == total
 
 
-def test_search_text_is_the_body_and_a_word_alone_any_text_field(seed_engine):
+def test_search_text_is_the_body_and_a_word_alone_any_text_field(seed_archive):
     def total(query: str) -> int:
-        return search(seed_engine, SearchRequest(q=query)).total
+        return seed_archive.search(SearchRequest(q=query)).total
 
     assert total("text:putin") == total("body:putin") == 8
     assert total("putin") == total("title:putin OR caption:putin OR body:putin")
 
 
-def test_search_article_field_finds_the_thread_by_its_id(seed_engine, seed_article_id):
-    result = search(seed_engine, SearchRequest(q=f"article:{seed_article_id}"))
+def test_search_article_field_finds_the_thread_by_its_id(seed_archive, seed_article_id):
+    result = seed_archive.search(SearchRequest(q=f"article:{seed_article_id}"))
     assert result.total == 15
 
 
-def test_search_exclusions_alone_exclude_from_every_document(seed_engine):
+def test_search_exclusions_alone_exclude_from_every_document(seed_archive):
     def total(query: str) -> int:
-        return search(seed_engine, SearchRequest(q=query)).total
+        return seed_archive.search(SearchRequest(q=query)).total
 
     assert total("-putin") == total("") - total("putin")
     assert total("NOT putin NOT russia") == total("-(putin OR russia)")
 
 
-def test_search_fuzzy_and_wildcard_words_find_what_their_words_find(seed_engine):
+def test_search_fuzzy_and_wildcard_words_find_what_their_words_find(seed_archive):
     def ids(query: str) -> set[str]:
-        hits = search(seed_engine, SearchRequest(q=query, per_page=100)).hits
+        hits = seed_archive.search(SearchRequest(q=query, per_page=100)).hits
         return {hit.document.id for hit in hits}
 
     assert ids("putin") < ids("putn~") < ids("putn~2")
