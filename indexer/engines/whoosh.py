@@ -726,7 +726,12 @@ class WhooshSnapshot:
                     sorting.FieldFacet("position", reverse=reverse),
                 ]
             )
-        collector = self.searcher.collector(limit=limit, sortedby=sortedby, terms=True)
+        parsed = self.parse(text)
+        # A wildcard's or fuzzy term's hits are highlighted from the terms each matched,
+        # recorded while collecting; Whoosh would otherwise expand the term again for
+        # every hit. Other queries highlight their own words, and collect faster.
+        expands = any(isinstance(leaf, query.MultiTerm) for leaf in parsed.leaves())
+        collector = self.searcher.collector(limit=limit, sortedby=sortedby, terms=expands)
         if deadline is not None:
             seconds = max(deadline - time.monotonic(), 0.001)
             collector = collectors.TimeLimitCollector(collector, seconds, use_alarm=False)
@@ -736,7 +741,7 @@ class WhooshSnapshot:
             collector = collectors.FilterCollector(collector, allow=allow)
         try:
             with self._lock:
-                self.searcher.search_with_collector(self.parse(text), collector)
+                self.searcher.search_with_collector(parsed, collector)
         except collectors.TimeLimit:
             return collector.results(), False
         return collector.results(), True
