@@ -15,6 +15,7 @@ out, with a note, until the first file lets it go.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
@@ -52,6 +53,8 @@ READ_AHEAD = 8
 BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
 NOT_UTF8 = "its path is not valid UTF-8: rename the file (or its folder) to index it"
+WRITER_KILLED = "index writer was killed"  # tantivy, when a writing thread failed
+NEARLY_FULL_BYTES = 1 << 20
 OS_ERROR = re.compile(r"\bos (?:error |\{ code: )(\d+)", re.IGNORECASE)  # as tantivy words it
 
 Progress = Callable[[int, int, int], None]
@@ -213,15 +216,26 @@ def fingerprint(path: Path) -> str:
 @contextmanager
 def disk_errors(folder: Path) -> Iterator[None]:
     """Let an engine's failed disk write out as the OSError it is: tantivy reports one
-    as a ValueError that names the system's error number."""
+    as a ValueError that names the system's error number, or, when a writing thread
+    failed, only that it was killed; the disk is then asked whether it is full."""
     try:
         yield
     except ValueError as error:
         found = OS_ERROR.search(str(error))
-        if found is None:
+        if found is not None:
+            number = int(found.group(1))
+        elif WRITER_KILLED in str(error):
+            number = errno.ENOSPC if disk_nearly_full(folder) else errno.EIO
+        else:
             raise
-        number = int(found.group(1))
         raise OSError(number, os.strerror(number), str(folder)) from error
+
+
+def disk_nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def read_documents(file: Path) -> tuple[list[Document], str] | str:

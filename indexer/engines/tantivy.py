@@ -64,7 +64,7 @@ WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hubbub-tantivy")
 TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 # A value is looked up in its facet's field; `copies:` names a copy group, which the
 # copies facet only marks as copied.
-RAW_FIELDS = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copies"}
+RAW_FIELDS = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
 # Facets also kept as a number per key: tantivy counts numbers several times faster
 # than strings, and the article facet has the most keys.
@@ -86,7 +86,7 @@ STEMMED = (
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("id", "source", "copies"):
+    for name in ("id", "source", "copy_group"):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
     builder.add_bytes_field("doc", stored=True)
     for name in ("title", "caption", "body"):
@@ -155,7 +155,7 @@ def to_document(doc: Document) -> tantivy.Document:
     fields: dict[str, object] = {
         "id": doc.id,
         "source": doc.source,
-        "copies": doc.copy_group,
+        "copy_group": doc.copy_group,
         "doc": encode(doc),
         "caption": doc.caption,
         "body": doc.body,

@@ -70,7 +70,8 @@ WRITER_POOL_MB = 1024
 CACHED_MATCHES = cache_entries(16)  # recent queries whose matching documents are kept
 CACHED_FILTERS = 64
 STORED_CHUNK = 64  # documents an export reads from the index at a time
-FIELD_NAMES = TEXT_ALIASES | {"article": "article_id"}  # query field names that differ here
+# Query field names that differ here: `copies:` takes a copy group.
+FIELD_NAMES = TEXT_ALIASES | {"article": "article_id", "copies": "copy_group"}
 
 
 def _writer_process_started(_: object) -> None:
@@ -138,7 +139,7 @@ def build_schema() -> Schema:
         signed_key=KeyColumn(sortable=True),
         signed_name=KeyColumn(sortable=True),
         quotes=STORED(),
-        copies=ID(stored=True, sortable=True),
+        copy_group=ID(stored=True, sortable=True),
         spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
     )
 
@@ -211,7 +212,7 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         "signed_key": keys["signed"],
         "signed_name": doc.signed[0] if doc.signed else "",
         "quotes": list(doc.quotes),
-        "copies": doc.copy_group,
+        "copy_group": doc.copy_group,
         SPELLING_FIELD: unseen_words(doc.body, set() if spelled is None else spelled),
     }
     if doc.kind == ARTICLE:
@@ -243,7 +244,7 @@ def from_stored(stored: Mapping) -> Document:
         thread_length=stored.get("thread_length", 0),
         signed=tuple(stored.get("signed", ())),
         quotes=tuple(stored.get("quotes", ())),
-        copy_group=stored.get("copies", ""),
+        copy_group=stored.get("copy_group", ""),
     )
 
 
@@ -319,7 +320,7 @@ class WhooshStore:
         with self._ix.searcher() as searcher:
             for stored in searcher.all_stored_fields():
                 if stored.get("kind") == COMMENT:
-                    yield stored["id"], stored.get("body", ""), stored.get("copies", "")
+                    yield stored["id"], stored.get("body", ""), stored.get("copy_group", "")
 
     def set_copy_groups(self, groups: Mapping[str, str]) -> None:
         def change(writer) -> None:
@@ -874,7 +875,7 @@ def read_columns(searcher) -> Columns:
         "date": dates,
         "own_date": iso_dates("date"),
         "signed": signed,
-        "copies": [COPIED if group else "" for group in column("copies")],
+        "copies": [COPIED if group else "" for group in column("copy_group")],
     }
     days = np.fromiter(
         (int(d.replace("-", "")) if d else 0 for d in dates), dtype=np.int32, count=len(dates)

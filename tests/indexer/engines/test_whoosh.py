@@ -59,7 +59,7 @@ def test_a_wildcard_stands_for_a_bounded_number_of_terms(
         ("caption:radar", query.Term("caption", "radar")),
         ("article:article-0001", query.Term("article_id", "article-0001")),
         ("kind:comment", query.Term("kind", "comment")),
-        ("copies:group-7", query.Term("copies", "group-7")),
+        ("copies:group-7", query.Term("copy_group", "group-7")),
         ("author:KPSingh01", query.Term("author", "kpsingh01")),
         ("author:'Rex  Minor'", query.Term("author", "rex minor")),
         ('author:"Rex Minor"', query.Term("author", "rex minor")),
