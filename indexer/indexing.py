@@ -15,18 +15,15 @@ out, with a note, until the first file lets it go.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import multiprocessing
 import os
-import re
 import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,9 +50,6 @@ READ_AHEAD = 8
 BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
 NOT_UTF8 = "its path is not valid UTF-8: rename the file (or its folder) to index it"
-WRITER_KILLED = "index writer was killed"  # tantivy, when a writing thread failed
-NEARLY_FULL_BYTES = 1 << 20
-OS_ERROR = re.compile(r"\bos (?:error |\{ code: )(\d+)", re.IGNORECASE)  # as tantivy words it
 
 Progress = Callable[[int, int, int], None]
 """Called after each file: files done, files in all, documents written so far."""
@@ -211,31 +205,6 @@ def fingerprint(path: Path) -> str:
     :raise ReaderError: as `load_bytes` does, in the readers' words.
     """
     return hashlib.sha256(load_bytes(path)).hexdigest()
-
-
-@contextmanager
-def disk_errors(folder: Path) -> Iterator[None]:
-    """Let an engine's failed disk write out as the OSError it is: tantivy reports one
-    as a ValueError that names the system's error number, or, when a writing thread
-    failed, only that it was killed; the disk is then asked whether it is full."""
-    try:
-        yield
-    except ValueError as error:
-        found = OS_ERROR.search(str(error))
-        if found is not None:
-            number = int(found.group(1))
-        elif WRITER_KILLED in str(error):
-            number = errno.ENOSPC if disk_nearly_full(folder) else errno.EIO
-        else:
-            raise
-        raise OSError(number, os.strerror(number), str(folder)) from error
-
-
-def disk_nearly_full(folder: Path) -> bool:
-    try:
-        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
-    except OSError:
-        return False
 
 
 def read_documents(file: Path) -> tuple[list[Document], str] | str:
@@ -424,7 +393,7 @@ def index_paths(
     paths = list(paths)
     layout = IndexLayout(index_dir)
     summary = IndexSummary()
-    with layout.writer_lock(wait, command), disk_errors(layout.root):
+    with layout.writer_lock(wait, command):
         live = layout.current()
         resumed = None if live or rebuild else layout.resumable(engine)
         layout.tidy(keep=resumed)
@@ -628,7 +597,7 @@ def remove_paths(
     """Drop the documents of the given files, or of every file under the given folders."""
     layout = IndexLayout(index_dir)
     summary = IndexSummary()
-    with layout.writer_lock(wait, "hubbub remove"), disk_errors(layout.root):
+    with layout.writer_lock(wait, "hubbub remove"):
         live = layout.current()
         if live is None:
             raise IndexMissing(archive.no_index_message(index_dir))

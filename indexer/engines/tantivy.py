@@ -9,10 +9,12 @@ Python sees only counts and the page's documents, stored as one JSON value each.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 import threading
@@ -21,6 +23,7 @@ import weakref
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import date, datetime
 from datetime import time as day_time
@@ -52,6 +55,9 @@ from indexer.query import (
 from indexer.snippets import SNIPPET_CHARS, Passage, joined
 
 WRITER_HEAP = 256_000_000
+WRITER_KILLED = "index writer was killed"  # what tantivy says when a writing thread failed
+NEARLY_FULL_BYTES = 1 << 20
+OS_ERROR = re.compile(r"\bos (?:error |\{ code: )(\d+)", re.IGNORECASE)  # as tantivy words it
 WRITER_THREADS = 2
 TITLE_BOOST = 2.0
 SORT_FIELDS = {"newest": ("newest", tantivy.Order.Desc), "oldest": ("oldest", tantivy.Order.Asc)}
@@ -205,13 +211,39 @@ def opened(generation: Path) -> tantivy.Index:
     return ix
 
 
+@contextmanager
+def disk_errors(folder: Path) -> Iterator[None]:
+    """Let a failed disk write out as the OSError it is: tantivy reports one as a
+    ValueError that names the system's error number, or, when a writing thread failed,
+    only that it was killed; the disk is then asked whether it is full."""
+    try:
+        yield
+    except ValueError as error:
+        found = OS_ERROR.search(str(error))
+        if found is not None:
+            number = int(found.group(1))
+        elif WRITER_KILLED in str(error):
+            number = errno.ENOSPC if disk_nearly_full(folder) else errno.EIO
+        else:
+            raise
+        raise OSError(number, os.strerror(number), str(folder)) from error
+
+
+def disk_nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
 class TantivyStore:
     """The writing side: one generation folder of the index."""
 
     def __init__(self, generation: Path, create: bool = False) -> None:
         self._path = generation
         if create:
-            self._ix = tantivy.Index(build_schema(), path=str(generation), reuse=False)
+            with disk_errors(generation):
+                self._ix = tantivy.Index(build_schema(), path=str(generation), reuse=False)
         else:
             self._ix = opened(generation)
 
@@ -223,15 +255,16 @@ class TantivyStore:
             raise IndexLocked(
                 "Another process is writing to this index; try again when it has finished."
             ) from error
-        try:
-            change(writer)
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
-        self._ix.reload()
+        with disk_errors(self._path):
+            try:
+                change(writer)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            self._ix.reload()
 
     def replace_sources(
         self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
