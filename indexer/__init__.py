@@ -18,6 +18,8 @@ from indexer.engines import (
     no_index_message,
 )
 from indexer.engines.base import IndexLocked, IndexMissing, IndexOutdated, QuerySyntaxError
+from indexer.engines.solr import SolrTarget
+from indexer.engines.solr_cluster import SolrError
 from indexer.errors import HubbubError
 from indexer.facets import FACET_LIMIT, FacetValue, MonthFacet
 from indexer.indexing import LOCK_WAIT_SECONDS, EngineMismatch, IndexSummary
@@ -74,6 +76,8 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "SignatureProfile",
+    "SolrError",
+    "SolrTarget",
     "Thread",
     "UnknownEngine",
     "build_command",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from indexer.authors import AuthorProfile, SignatureProfile, author_profile, signature_profile
 from indexer.documents import Document
-from indexer.engines import open_engine
+from indexer.engines import SolrTarget, open_engine
 from indexer.engines.base import Engine
 from indexer.facets import FacetValue
 from indexer.indexing import (
@@ -85,6 +85,7 @@ class Archive:
         wait: float = LOCK_WAIT_SECONDS,
         workers: int | None = None,
         command: str = "",
+        solr: SolrTarget | None = None,
     ) -> IndexSummary:
         """Bring the index up to date with the archive files under `paths` (see
         `indexer.indexing.index_paths` for each option)."""
@@ -97,6 +98,7 @@ class Archive:
             command=command,
             engine=engine,
             workers=workers,
+            solr=solr,
         )
 
     def add_records(

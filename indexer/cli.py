@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from indexer.archive import Archive
-from indexer.engines import ENGINES
+from indexer.engines import ENGINES, SolrTarget
 from indexer.errors import HubbubError
 from indexer.indexing import LOCK_WAIT_SECONDS, IndexSummary
 from indexer.layout import left_out_note
@@ -148,6 +148,33 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     help="The search engine of a new index or a --rebuild (default: the index's own, "
     "else whoosh; or set HUBBUB_ENGINE).",
 )
+@click.option(
+    "--solr",
+    "solr_urls",
+    multiple=True,
+    metavar="URL",
+    help="A SolrCloud node, as http://HOST:8983/solr, for --engine solr (repeat for "
+    "several; or set HUBBUB_SOLR). Later runs may name the nodes anew.",
+)
+@click.option(
+    "--collection",
+    default="",
+    help="The alias the Solr index is searched by (default: named after the index folder).",
+)
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 1024),
+    default=1,
+    show_default=True,
+    help="Shards of a new Solr collection.",
+)
+@click.option(
+    "--replicas",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Copies of each shard of a new Solr collection.",
+)
 @index_option
 def index(
     paths: tuple[Path, ...],
@@ -157,6 +184,10 @@ def index(
     as_json: bool,
     wait: float,
     engine: str | None,
+    solr_urls: tuple[str, ...],
+    collection: str,
+    shards: int,
+    replicas: int,
     index_dir: Path,
 ) -> None:
     """Index archive files and folders (default: corpus/).
@@ -166,8 +197,11 @@ def index(
     is built; `serve`, `search` and `stats` use the one the index was built with.
 
     Example: hubbub index corpus/ --index instance/index --engine tantivy
+
+    Example: hubbub index corpus/ --engine solr --solr http://127.0.0.1:8983/solr
     """
     progress = None if quiet else ProgressReport(sys.stderr.isatty())
+    solr = SolrTarget(solr_urls, collection, shards, replicas)
     try:
         summary = Archive.open(index_dir).index(
             paths or (DEFAULT_CORPUS,),
@@ -175,7 +209,8 @@ def index(
             progress=progress,
             wait=wait,
             command="hubbub index",
-            engine=engine,
+            engine=engine or ("solr" if solr_urls else None),
+            solr=solr,
         )
     except HubbubError as error:
         raise click.ClickException(str(error)) from error

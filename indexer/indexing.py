@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +29,7 @@ from pathlib import Path
 from indexer import engines as archive
 from indexer.copies import copy_groups
 from indexer.documents import ARTICLE, Document, thread_documents
-from indexer.engines import check_engine, open_store
+from indexer.engines import SolrTarget, check_engine, discard, open_store
 from indexer.engines.base import IndexMissing, Store
 from indexer.errors import HubbubError
 from indexer.layout import FileRecord, IndexLayout, Manifest
@@ -235,11 +234,18 @@ def thread_note(articles: list[Article]) -> str:
 class IndexRun:
     """One run's batch of changes, committed to the store with the manifest after it."""
 
-    def __init__(self, layout: IndexLayout, generation: Path, engine: str, create: bool) -> None:
+    def __init__(
+        self,
+        layout: IndexLayout,
+        generation: Path,
+        engine: str,
+        create: bool,
+        target: SolrTarget | None = None,
+    ) -> None:
         self.layout = layout
         self.generation = generation
         self.created = create
-        self.store = open_store(generation, engine, create=create)
+        self.store = open_store(generation, engine, create=create, target=target)
         self.manifest = Manifest(engine) if create else layout.read_manifest(generation)
         self.batch: dict[str, list[Document]] = {}
         self.removals: list[str] = []
@@ -375,15 +381,18 @@ def index_paths(
     command: str = "",
     engine: str | None = None,
     workers: int | None = None,
+    solr: SolrTarget | None = None,
 ) -> IndexSummary:
     """Bring the index up to date with the archive files under `paths`.
 
     :param rebuild: build a fresh generation beside the live one and swap it in.
     :param progress: called after every file.
     :param wait: how long to wait for another writer to finish.
-    :param engine: "whoosh" or "tantivy"; by default the live index's engine, or
-        Whoosh for a new index. Changing it needs `rebuild`.
+    :param engine: "whoosh", "tantivy" or "solr"; by default the live index's engine,
+        or Whoosh for a new index. Changing it needs `rebuild`.
     :param workers: processes that read files; by default one a core for big runs.
+    :param solr: the SolrCloud a new Solr collection goes to; on later runs, new
+        addresses for its nodes.
     :raise IndexLocked: when another process still holds the index after `wait`.
     :raise EngineMismatch: when `engine` differs from the live index's without `rebuild`.
     :raise OSError: when the index cannot be written (a full disk, read-only storage);
@@ -396,13 +405,13 @@ def index_paths(
     with layout.writer_lock(wait, command):
         live = layout.current()
         resumed = None if live or rebuild else layout.resumable(engine)
-        layout.tidy(keep=resumed)
+        layout.tidy(keep=resumed, discard=discard)
         fresh = rebuild or live is None
         name = chosen_engine(layout, live or resumed, engine, fresh)
         generation = (resumed or layout.new_generation()) if fresh else live
         summary.rebuilt, summary.resumed = fresh, resumed is not None
         try:
-            run = IndexRun(layout, generation, name, create=fresh and not resumed)
+            run = IndexRun(layout, generation, name, create=fresh and not resumed, target=solr)
             files = archive_files(paths, summary)
             summary.files_seen = len(files)
             seen = {source_key(file) for file in files}
@@ -414,10 +423,11 @@ def index_paths(
             run.finish()
         except BaseException:
             if fresh and live is not None:  # a failed rebuild: give its space back now
-                shutil.rmtree(generation, ignore_errors=True)
+                discard(generation)
             raise
         if fresh:
-            layout.publish(run.generation)
+            run.store.publish()
+            layout.publish(run.generation, discard=discard)
         summary.generation = run.store.generation()
     summary.seconds = time.monotonic() - started
     return summary
@@ -601,7 +611,7 @@ def remove_paths(
         live = layout.current()
         if live is None:
             raise IndexMissing(archive.no_index_message(index_dir))
-        layout.tidy()
+        layout.tidy(discard=discard)
         run = IndexRun(layout, live, live_engine(layout, live), create=False)
         for path in paths:
             key = source_key(path)
@@ -640,4 +650,5 @@ def index_records(
         refresh_copy_groups(store)
         if live is None:
             layout.write_manifest(generation, Manifest(name))
-            layout.publish(generation)
+            store.publish()
+            layout.publish(generation, discard=discard)

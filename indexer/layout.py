@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +99,10 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def remove_folder(generation: Path) -> None:
+    shutil.rmtree(generation, ignore_errors=True)
+
+
 class IndexLayout:
     """One index folder and the generations inside it."""
 
@@ -145,19 +149,24 @@ class IndexLayout:
             return None
         return max((g for g in self.generations() if g.name < live.name), default=None)
 
-    def publish(self, generation: Path) -> None:
+    def publish(self, generation: Path, discard: Callable[[Path], None] = remove_folder) -> None:
         """Make `generation` the live one, then drop all but it and the one it replaced."""
         write_atomically(self.root / POINTER, generation.name + "\n")
-        self.tidy()
+        self.tidy(discard=discard)
 
-    def tidy(self, keep: Path | None = None) -> None:
+    def tidy(
+        self, keep: Path | None = None, discard: Callable[[Path], None] = remove_folder
+    ) -> None:
         """Remove every generation but the live one, the previous one and `keep`: what an
-        interrupted run left. Only under the writer's lock, before a run writes."""
+        interrupted run left. Only under the writer's lock, before a run writes.
+
+        :param discard: removes one generation (and whatever it holds elsewhere).
+        """
         live = self.current()
         wanted = {live, self.previous(live), keep}
         for generation in self.generations():
             if generation not in wanted:
-                shutil.rmtree(generation, ignore_errors=True)
+                discard(generation)
 
     def resumable(self, engine: str | None) -> Path | None:
         """The newest generation a first run left without publishing it, once it had

@@ -1,23 +1,27 @@
 """Opening an archive's index: the one place that chooses the engine.
 
-Each generation folder holds one engine's index, named in its manifest. The
-reading side follows the live generation, so a rebuild with another engine is
-picked up by a running server like any other rebuild.
+Each generation folder holds one engine's index, named in its manifest (for Solr,
+the pointer to its collection). The reading side follows the live generation, so a
+rebuild with another engine is picked up by a running server like any other rebuild.
 """
 
 from __future__ import annotations
 
 import shlex
+import shutil
 import threading
 from pathlib import Path
 
+from indexer.engines import solr
 from indexer.engines.base import Engine, IndexMissing, IndexOutdated, Snapshot, Store
+from indexer.engines.solr import SolrReader, SolrStore, SolrTarget
+from indexer.engines.solr_cluster import SolrError
 from indexer.engines.tantivy import TantivyReader, TantivyStore
 from indexer.engines.whoosh import WhooshReader, WhooshStore
 from indexer.errors import HubbubError
 from indexer.layout import IndexLayout
 
-READERS = {"whoosh": WhooshReader, "tantivy": TantivyReader}
+READERS = {"whoosh": WhooshReader, "tantivy": TantivyReader, "solr": SolrReader}
 STORES = {"whoosh": WhooshStore, "tantivy": TantivyStore}
 ENGINES = tuple(READERS)
 DEFAULT_ENGINE = "whoosh"
@@ -92,6 +96,22 @@ def open_engine(index_dir: Path) -> Engine:
     return LiveIndex(Path(index_dir))
 
 
-def open_store(generation: Path, engine: str, create: bool = False) -> Store:
-    """The writing side of one generation folder of an index, in the named engine."""
-    return STORES[check_engine(engine)](generation, create=create)
+def open_store(
+    generation: Path, engine: str, create: bool = False, target: SolrTarget | None = None
+) -> Store:
+    """The writing side of one generation folder of an index, in the named engine;
+    `target` says where a new Solr collection goes."""
+    if check_engine(engine) == "solr":
+        return SolrStore(generation, create=create, target=target)
+    return STORES[engine](generation, create=create)
+
+
+def discard(generation: Path) -> None:
+    """Remove a generation that is no longer read, with its Solr collection if it has
+    one; a collection the cluster cannot drop now keeps its folder, to be tried again."""
+    if (generation / solr.POINTER).is_file():
+        try:
+            solr.discard(generation)
+        except SolrError:
+            return
+    shutil.rmtree(generation, ignore_errors=True)

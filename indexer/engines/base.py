@@ -1,7 +1,7 @@
 """The engine boundary: what the rest of Hubbub asks of a full-text index.
 
 Everything outside the engine modules speaks in `Document`s, query strings, facet
-keys and counts, so engines can sit side by side (Whoosh, tantivy). Reading goes
+keys and counts, so engines can sit side by side (Whoosh, tantivy, Solr). Reading goes
 through a `Snapshot`, one consistent view of the index; a snapshot `select`s the
 documents of a query and its filters, counting facets inside the engine, and the
 `Matches` it returns rank and export them. Writing goes through a `Store`, one
@@ -152,6 +152,10 @@ class Store(Protocol):
     ) -> None:
         """Drop the `remove` sources and make each given source's documents exactly
         these, in one atomic commit."""
+
+    def publish(self) -> None:
+        """Make this generation the one readers search, before the index folder's
+        pointer moves to it: where the engine has its own pointer (a Solr alias)."""
 
     def generation(self) -> int:
         """A number that grows with every commit."""

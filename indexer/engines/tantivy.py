@@ -278,6 +278,9 @@ class TantivyStore:
 
         self._write(change)
 
+    def publish(self) -> None:
+        """Nothing to do: readers follow the index folder's pointer."""
+
     def generation(self) -> int:
         meta = json.loads((self._path / "meta.json").read_text(encoding="utf-8"))
         return int(meta.get("opstamp", 0))

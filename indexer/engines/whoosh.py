@@ -313,6 +313,9 @@ class WhooshStore:
 
         self._write(sum(len(docs) for docs in documents.values()), change)
 
+    def publish(self) -> None:
+        """Nothing to do: readers follow the index folder's pointer."""
+
     def generation(self) -> int:
         return self._ix.latest_generation()
 

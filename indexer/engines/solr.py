@@ -1,0 +1,718 @@
+"""The Solr engine: an archive's index in a SolrCloud collection.
+
+The index folder keeps what it keeps for every engine (CURRENT, the generations, each
+generation's manifest), and each generation holds `solr.json`, the pointer to its
+collection: the nodes' addresses, the collection and the alias readers search. A
+rebuild fills a new collection and then points the alias at it, in one step for
+every reader of the cluster; the collection before it is kept until the next
+rebuild, as the folder keeps the generation before the live one.
+
+A query is the query string's tree from `indexer.query` compiled to Solr's standard
+syntax; facets are JSON Facet API terms facets, each chosen facet counted with its
+own filter left out (`excludeTags`); passages come from the unified highlighter and
+did-you-mean from the spellcheck component. Documents are stored as JSON, never
+anything a server could make run as code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author
+from indexer.engines.base import Filters, IndexMissing, IndexOutdated
+from indexer.engines.solr_cluster import SolrCluster, SolrError, configset_name
+from indexer.facets import facet_keys
+from indexer.layout import write_atomically
+from indexer.query import (
+    MAX_SUGGESTED_WORDS,
+    OPERATORS,
+    SEARCH_FIELDS,
+    SUGGESTABLE_WORD,
+    TEXT_ALIASES,
+    VALUE_FIELDS,
+    Group,
+    Node,
+    Not,
+    Phrase,
+    Word,
+    nearest,
+    parse,
+    suggest,
+)
+from indexer.snippets import SNIPPET_CHARS, Passage, joined
+
+POINTER = "solr.json"
+SOLR_ENVIRONMENT = "HUBBUB_SOLR"  # node addresses, separated by spaces or commas
+TITLE_BOOST = 2
+MAX_BUCKETS = 100_000
+ADD_CHUNK = 2_000  # documents per update request
+DELETE_CHUNK = 256  # sources per delete-by-query
+PAGE_ROWS = 2_000  # documents per request when reading many
+WRITE_RETRY_SECONDS = 120.0  # a write waits this long for a shard to have a leader again
+SNAPSHOT_SECONDS = 5.0  # a reader's labels are read again after this, for other writers
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around matches in highlighted text
+MISSING_DATE = "~"  # after every date: undated documents sort as the latest
+TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
+VALUE_FIELD_NAMES = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
+LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
+SORTS = {
+    "relevance": "score desc,id asc",
+    "newest": "sort_when desc,f_article asc,position desc,id asc",
+    "oldest": "sort_when asc,f_article asc,position asc,id asc",
+    "position": "position asc,id asc",
+}
+SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|\s])')
+SEARCHABLE = re.compile(r"[^\W_]")
+EVERYTHING = "*:*"
+NOTHING = "-*:*"
+
+DOCUMENT_NAMES = tuple(f.name for f in fields(Document))
+DATE_NAMES = ("date", "article_date")
+LIST_NAMES = ("signed", "quotes")
+DOCUMENT_LAYOUT = zlib.crc32(" ".join(DOCUMENT_NAMES).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class SolrTarget:
+    """Where a new Solr index goes: nodes of one SolrCloud, the alias readers search
+    (by default named after the index folder), and the shape of new collections."""
+
+    urls: tuple[str, ...] = ()
+    collection: str = ""
+    shards: int = 1
+    replicas: int = 1
+
+    def with_environment(self) -> SolrTarget:
+        """This target, its nodes taken from HUBBUB_SOLR when none are named."""
+        if self.urls:
+            return self
+        found = os.environ.get(SOLR_ENVIRONMENT, "").replace(",", " ").split()
+        return replace(self, urls=tuple(found))
+
+
+def default_alias(index_dir: Path) -> str:
+    """An alias for an index folder: its name, and a hash of where it is, so that two
+    folders never share a collection."""
+    where = str(Path(index_dir).resolve())
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(where).name.lower()).strip("-") or "index"
+    return f"hubbub-{slug[:40]}-{hashlib.sha1(where.encode('utf-8')).hexdigest()[:8]}"
+
+
+VALID_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+@dataclass
+class SolrPointer:
+    """What a generation folder holds of a Solr index: where its collection is."""
+
+    urls: list[str]
+    alias: str
+    collection: str
+    configset: str
+    commits: int = 0
+    shards: int = 1
+    replicas: int = 1
+
+    @classmethod
+    def load(cls, generation: Path) -> SolrPointer:
+        try:
+            data = json.loads((generation / POINTER).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise IndexMissing(f"No Solr collection is named in {generation}.") from None
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+    def save(self, generation: Path) -> None:
+        write_atomically(generation / POINTER, json.dumps(vars(self), indent=1))
+
+
+def encode(doc: Document) -> str:
+    """The document without its body (Solr stores that in its own field), as JSON."""
+    values = {name: getattr(doc, name) for name in DOCUMENT_NAMES if name != "body"}
+    for name in DATE_NAMES:
+        values[name] = values[name].isoformat() if values[name] else None
+    return json.dumps([DOCUMENT_LAYOUT, values], ensure_ascii=False)
+
+
+def decode(stored: str, body: str) -> Document:
+    layout, values = json.loads(stored)
+    if layout != DOCUMENT_LAYOUT:
+        raise IndexOutdated("The Solr collection holds documents of another version of Hubbub.")
+    for name in DATE_NAMES:
+        values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+    for name in LIST_NAMES:
+        values[name] = tuple(values[name])
+    return Document(body=body, **values)
+
+
+def to_solr(doc: Document) -> dict[str, object]:
+    keys = facet_keys(doc)
+    is_article = doc.kind == ARTICLE
+    values: dict[str, object] = {
+        "id": doc.id,
+        "source": doc.source,
+        "copy_group": doc.copy_group,
+        "doc": encode(doc),
+        "title": doc.article_title if is_article else "",
+        "caption": doc.caption,
+        "body": doc.body,
+        "author_name": doc.author,
+        "signed_name": doc.signed[0] if doc.signed else "",
+        "article_title": doc.article_title if is_article else "",
+        "sort_when": doc.effective_date.isoformat() if doc.effective_date else MISSING_DATE,
+        **{f"f_{name}": key for name, key in keys.items()},
+    }
+    present = {name: value for name, value in values.items() if value != ""}
+    present["position"] = doc.position
+    return present
+
+
+def from_solr(found: Mapping[str, object]) -> Document:
+    return decode(str(found["doc"]), str(found.get("body", "")))
+
+
+def escaped(text: str) -> str:
+    return SPECIAL.sub(r"\\\1", text)
+
+
+def quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def any_of(field: str, values: Iterable[str]) -> str:
+    """Documents whose `field` holds one of `values` exactly."""
+    return f"{field}:(" + " OR ".join(quoted(value) for value in sorted(values)) + ")"
+
+
+def day_range(after: date | None, before: date | None) -> str:
+    low = quoted(after.isoformat()) if after else "*"
+    high = quoted(before.isoformat()) if before else "*"
+    return f"f_date:[{low} TO {high}]"
+
+
+def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Compiler:
+    """The query string's tree as Solr's standard syntax, every operator written out."""
+
+    def compile(self, text: str) -> str:
+        """:raise QuerySyntaxError: when the string cannot be read."""
+        if not text.strip():
+            return EVERYTHING
+        return "{!lucene q.op=OR}" + (self.node(parse(text), None) or NOTHING)
+
+    def node(self, node: Node, field: str | None) -> str | None:
+        """One node; None for one without a searchable word, which its group leaves out."""
+        if isinstance(node, Group):
+            if node.op == "or":
+                wanted = [q for item in node.items if (q := self.node(item, field))]
+                return f"({' '.join(wanted)})" if wanted else None
+            wanted = [
+                q
+                for item in node.items
+                if not isinstance(item, Not)
+                if (q := self.node(item, field))
+            ]
+            unwanted = [
+                q
+                for item in node.items
+                if isinstance(item, Not)
+                if (q := self.node(item.node, field))
+            ]
+            if not wanted and not unwanted:
+                return None
+            clauses = [f"+{q}" for q in wanted or [EVERYTHING]] + [f"-{q}" for q in unwanted]
+            return f"({' '.join(clauses)})"
+        if isinstance(node, Not):
+            inner = self.node(node.node, field)
+            return f"({EVERYTHING} -{inner})" if inner else None
+        name = node.field or field
+        if name is None:
+            leaves = [q for target in SEARCH_FIELDS if (q := self.leaf(node, target))]
+            return f"({' '.join(leaves)})" if leaves else None
+        return self.leaf(node, name)
+
+    def leaf(self, node: Word | Phrase, name: str) -> str | None:
+        """A word or phrase in one field: Solr analyses it as the field does for text;
+        authors are folded; other values match as written."""
+        if name in TEXT_FIELDS:
+            target = TEXT_FIELDS[name]
+            if not SEARCHABLE.search(node.text):
+                return None
+            value = node.text.lower()
+            boost = f"^{TITLE_BOOST}" if target == "title" else ""
+        else:
+            target = VALUE_FIELD_NAMES.get(name, name)
+            value = fold_author(node.text) if name == "author" else node.text
+            boost = ""
+        if isinstance(node, Word) and node.pattern:
+            pattern = "".join(c if c in "*?" else escaped(c) for c in value)
+            return f"{target}:{pattern}{boost}"
+        if isinstance(node, Word) and node.edits:
+            return f"{target}:{escaped(value)}~{node.edits}{boost}"
+        return f"{target}:{quoted(value)}{boost}"
+
+
+COMPILER = Compiler()
+
+
+class SolrStore:
+    """The writing side: one generation's collection."""
+
+    def __init__(
+        self, generation: Path, create: bool = False, target: SolrTarget | None = None
+    ) -> None:
+        self._generation = generation
+        target = (target or SolrTarget()).with_environment()
+        if create:
+            self._pointer = new_collection(generation, target)
+        else:
+            self._pointer = SolrPointer.load(generation)
+            if target.urls and list(target.urls) != self._pointer.urls:
+                self._pointer.urls = list(target.urls)
+                self._pointer.save(generation)
+        self._cluster = SolrCluster(self._pointer.urls)
+        self._path = f"/{self._pointer.collection}"
+
+    def _update(self, body: object, commit: bool = False) -> None:
+        params = {"commit": "true", "waitSearcher": "true"} if commit else {}
+        self._cluster.request(
+            f"{self._path}/update", params, body=body, retry_seconds=WRITE_RETRY_SECONDS
+        )
+
+    def _commit(self) -> None:
+        self._update({"commit": {}}, commit=True)
+        self._pointer.commits += 1
+        self._pointer.save(self._generation)
+
+    def replace_sources(
+        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+    ) -> None:
+        """Deletions and additions become visible together, at the commit: Solr opens a
+        new searcher only then (the configset commits nothing on its own that would)."""
+        for sources in chunks([*remove, *documents], DELETE_CHUNK):
+            self._update({"delete": {"query": any_of("source", sources)}})
+        added = [to_solr(doc) for docs in documents.values() for doc in docs]
+        for batch in chunks(added, ADD_CHUNK):
+            self._update(list(batch))
+        self._commit()
+
+    def publish(self) -> None:
+        """Point the alias readers search at this generation's collection."""
+        self._cluster.point_alias(self._pointer.alias, self._pointer.collection)
+
+    def generation(self) -> int:
+        return self._pointer.commits
+
+    def _every(self, query: str, fl: str, filters: Sequence[str] = ()) -> Iterator[dict]:
+        return stream(self._cluster, self._path, query, filters, SORTS["position"], fl)
+
+    def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
+        for found in self._every(f"f_kind:{COMMENT}", "id,body,copy_group"):
+            yield str(found["id"]), str(found.get("body", "")), str(found.get("copy_group", ""))
+
+    def set_copy_groups(self, groups: Mapping[str, str]) -> None:
+        for ids in chunks(sorted(groups), ADD_CHUNK):
+            docs = [
+                to_solr(replace(doc, copy_group=groups[doc.id]))
+                for doc in map(from_solr, self._every(any_of("id", ids), "doc,body"))
+            ]
+            self._update(docs)
+        self._commit()
+
+    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for ids in chunks(sorted(article_ids), DELETE_CHUNK):
+            query = any_of("f_article", ids)
+            for hit in self._every(query, "f_article,source", [f"f_kind:{ARTICLE}"]):
+                found[str(hit["f_article"])] = str(hit["source"])
+        return found
+
+
+def new_collection(generation: Path, target: SolrTarget) -> SolrPointer:
+    """A new, empty collection for `generation`, with the configset uploaded if the
+    cluster lacks it; a collection of the same name, left by a killed run, is dropped."""
+    if not target.urls:
+        raise SolrError(
+            "The solr engine needs the address of a SolrCloud node: "
+            "--solr http://HOST:8983/solr (or set HUBBUB_SOLR)."
+        )
+    alias = target.collection or default_alias(generation.parent)
+    if not VALID_NAME.fullmatch(alias):
+        raise SolrError(
+            f"{alias!r} cannot name a Solr collection: use letters, digits, '.', '_' and '-'."
+        )
+    if target.shards < 1 or target.replicas < 1:
+        raise SolrError("--shards and --replicas take numbers from 1.")
+    pointer = SolrPointer(
+        urls=list(target.urls),
+        alias=alias,
+        collection=f"{alias}-{generation.name}",
+        configset=configset_name(" ".join(DOCUMENT_NAMES)),
+        shards=target.shards,
+        replicas=target.replicas,
+    )
+    cluster = SolrCluster(pointer.urls)
+    cluster.ensure_configset(pointer.configset)
+    if pointer.collection in cluster.collections():
+        cluster.delete_collection(pointer.collection)
+    cluster.create_collection(pointer.collection, pointer.configset, target.shards, target.replicas)
+    pointer.save(generation)
+    return pointer
+
+
+def discard(generation: Path) -> None:
+    """Drop a generation's collection, unless the alias still names it."""
+    try:
+        pointer = SolrPointer.load(generation)
+    except IndexMissing:
+        return
+    cluster = SolrCluster(pointer.urls)
+    if cluster.aliases().get(pointer.alias) == pointer.collection:
+        return
+    if pointer.collection in cluster.collections():
+        cluster.delete_collection(pointer.collection)
+
+
+def stream(
+    cluster: SolrCluster,
+    path: str,
+    query: str,
+    filters: Sequence[str],
+    sort: str,
+    fl: str,
+    limit: int | None = None,
+) -> Iterator[dict]:
+    """Every document of a query in `sort` order (up to `limit`), a page at a time with
+    Solr's cursor, which costs the same however deep it goes."""
+    cursor, sent = "*", 0
+    while limit is None or sent < limit:
+        rows = PAGE_ROWS if limit is None else min(PAGE_ROWS, limit - sent)
+        params = [("q", query), ("fl", fl), ("sort", sort), ("rows", rows), ("cursorMark", cursor)]
+        params += [("fq", f) for f in filters]
+        answer = cluster.request(f"{path}/select", params)
+        docs = answer["response"]["docs"]
+        yield from docs
+        sent += len(docs)
+        following = answer.get("nextCursorMark", cursor)
+        if not docs or following == cursor:
+            return
+        cursor = following
+
+
+class SolrReader:
+    """The reading side of one generation: searches go to the alias, so every reader
+    of the cluster moves to a rebuilt collection at once. A new snapshot, with fresh
+    labels, follows each commit made here and, for other writers, a few seconds."""
+
+    def __init__(self, generation: Path) -> None:
+        self._pointer_file = generation / POINTER
+        pointer = SolrPointer.load(generation)
+        self._cluster = SolrCluster(pointer.urls)
+        self._alias = pointer.alias
+        self._check(pointer)
+        self._lock = threading.Lock()
+        self._stamp = self._pointer_stamp()
+        self._made = time.monotonic()
+        self._snapshot = SolrSnapshot(self._cluster, self._alias)
+
+    def _check(self, pointer: SolrPointer) -> None:
+        collection = self._cluster.aliases().get(pointer.alias)
+        if collection is None:
+            raise IndexMissing(f"The Solr cluster has no collection {pointer.alias!r}.")
+        found = self._cluster.collections().get(collection, {})
+        if found.get("configName") != configset_name(" ".join(DOCUMENT_NAMES)):
+            raise IndexOutdated.at(self._pointer_file.parent.parent)
+
+    def _pointer_stamp(self) -> int | None:
+        try:
+            return self._pointer_file.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def snapshot(self) -> SolrSnapshot:
+        with self._lock:
+            stamp = self._pointer_stamp()
+            if stamp != self._stamp or time.monotonic() - self._made > SNAPSHOT_SECONDS:
+                self._stamp, self._made = stamp, time.monotonic()
+                self._snapshot = SolrSnapshot(self._cluster, self._alias)
+            return self._snapshot
+
+
+def time_allowed(deadline: float | None) -> list[tuple[str, object]]:
+    if deadline is None:
+        return []
+    return [("timeAllowed", max(1, int((deadline - time.monotonic()) * 1000)))]
+
+
+def marked(text: str, body: str) -> Passage:
+    """A highlighted passage as plain text and spans, with "…" where the body goes on."""
+    pieces = re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", text)
+    plain, spans, inside, start = [], [], False, 0
+    length = 0
+    for piece in pieces:
+        if piece == MARK_OPEN:
+            inside, start = True, length
+        elif piece == MARK_CLOSE:
+            if inside:
+                spans.append((start, length))
+            inside = False
+        else:
+            plain.append(piece)
+            length += len(piece)
+    fragment = "".join(plain).strip()
+    shift = len("".join(plain)) - len("".join(plain).lstrip())
+    spans = [
+        (a - shift, b - shift) for a, b in spans if a - shift >= 0 and b - shift <= len(fragment)
+    ]
+    trimmed = body.strip()
+    before = "" if trimmed.startswith(fragment) else "… "
+    after = "" if trimmed.endswith(fragment) else " …"
+    return joined([before, Passage(fragment, tuple(spans)), after])
+
+
+class SolrSnapshot:
+    """The collection as its alias names it, asked anew on each request."""
+
+    def __init__(self, cluster: SolrCluster, alias: str) -> None:
+        self.cluster = cluster
+        self.path = f"/{alias}"
+        self._lock = threading.Lock()
+        self._labels: dict[str, dict[str, str]] = {name: {} for name in LABEL_FIELDS}
+
+    def ask(self, params: Sequence[tuple[str, object]]) -> dict:
+        return self.cluster.request(f"{self.path}/select", params)
+
+    def doc_count(self) -> int:
+        return int(self.ask([("q", EVERYTHING), ("rows", 0)])["response"]["numFound"])
+
+    def select(
+        self,
+        text: str,
+        filters: Filters,
+        facets: Mapping[str, int],
+        deadline: float | None = None,
+    ) -> SolrMatches:
+        """One request for the total and every facet: a chosen facet is counted without
+        its own filter, and its chosen keys are counted apart, so each keeps its count."""
+        matched = COMPILER.compile(text)
+        active = filters.active()
+        fq = [f"{{!tag={name}}}{any_of(f'f_{name}', keys)}" for name, keys in active.items()]
+        if filters.after or filters.before:
+            fq.append(day_range(filters.after, filters.before))
+        request: dict[str, dict] = {}
+        for name, limit in facets.items():
+            domain = {"excludeTags": [name]} if name in active else {}
+            request[name] = {
+                "type": "terms",
+                "field": f"f_{name}",
+                "limit": min(limit, MAX_BUCKETS) + 1,
+                "refine": True,
+                "domain": domain,
+            }
+            if name in active:
+                request[f"{name}:chosen"] = {
+                    "type": "terms",
+                    "field": f"f_{name}",
+                    "limit": len(active[name]),
+                    "refine": True,
+                    "domain": domain | {"filter": any_of(f"f_{name}", active[name])},
+                }
+        params = [("q", matched), ("rows", 0), *time_allowed(deadline)]
+        params += [("fq", f) for f in fq]
+        if request:
+            params.append(("json.facet", json.dumps(request)))
+        answer = self.ask(params)
+        found = answer.get("facets", {})
+        counts: dict[str, dict[str, int]] = {}
+        every: dict[str, bool] = {}
+        for name, limit in facets.items():
+            buckets = found.get(name, {}).get("buckets", [])
+            size = min(limit, MAX_BUCKETS)
+            every[name] = len(buckets) <= size
+            counted = {str(b["val"]): int(b["count"]) for b in buckets[:size]}
+            for bucket in found.get(f"{name}:chosen", {}).get("buckets", []):
+                counted[str(bucket["val"])] = int(bucket["count"])
+            counts[name] = counted
+        total = int(answer["response"]["numFound"])
+        complete = not answer.get("responseHeader", {}).get("partialResults", False)
+        return SolrMatches(self, matched, fq, total, counts, complete, active, every)
+
+    def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
+        """The most frequent label of each key, asked for once per snapshot."""
+        if facet not in LABEL_FIELDS:
+            return {}
+        with self._lock:
+            known = self._labels[facet]
+            missing = sorted(key for key in keys if key not in known)
+        for batch in chunks(missing, DELETE_CHUNK):
+            params = [("q", any_of(f"f_{facet}", batch)), ("rows", 0)]
+            if facet == "article":
+                params.append(("fq", f"f_kind:{ARTICLE}"))
+            label = {"type": "terms", "field": LABEL_FIELDS[facet], "limit": 1}
+            request = {
+                "keys": {
+                    "type": "terms",
+                    "field": f"f_{facet}",
+                    "limit": len(batch),
+                    "facet": {"label": label},
+                }
+            }
+            params.append(("json.facet", json.dumps(request)))
+            found = self.ask(params).get("facets", {}).get("keys", {}).get("buckets", [])
+            learnt = dict.fromkeys(batch, "")
+            for bucket in found:
+                labels = bucket.get("label", {}).get("buckets", [])
+                learnt[str(bucket["val"])] = str(labels[0]["val"]) if labels else ""
+            with self._lock:
+                known.update(learnt)
+        with self._lock:
+            return {key: known[key] for key in keys if known.get(key)}
+
+    def suggest(self, text: str, deadline: float | None = None) -> str | None:
+        """Did-you-mean from Solr's spellchecker, asked once for every word: it proposes
+        words only for those the body's unstemmed words lack."""
+        words = list(
+            dict.fromkeys(w.lower() for w in SUGGESTABLE_WORD.findall(text) if w not in OPERATORS)
+        )[:MAX_SUGGESTED_WORDS]
+        if not words:
+            return None
+        params = [
+            ("q", EVERYTHING),
+            ("rows", 0),
+            ("spellcheck", "true"),
+            ("spellcheck.q", " ".join(words)),
+            ("spellcheck.count", 10),
+            ("spellcheck.extendedResults", "true"),
+            *time_allowed(deadline),
+        ]
+        answer = self.ask(params).get("spellcheck", {}).get("suggestions", [])
+        candidates: dict[str, list[tuple[str, int]]] = {}
+        for word, found in zip(answer[::2], answer[1::2], strict=False):
+            if isinstance(found, dict):
+                candidates[str(word)] = [
+                    (str(s["word"]), int(s.get("freq", 0))) for s in found.get("suggestion", [])
+                ]
+
+        def closest(word: str, edits: int) -> str | None:
+            return nearest(word, candidates.get(word, []), edits)
+
+        return suggest(text, lambda word: word not in candidates, closest, deadline)
+
+    def thread(self, article_id: str) -> list[Document]:
+        docs = stream(
+            self.cluster,
+            self.path,
+            any_of("f_article", [article_id]),
+            (),
+            SORTS["position"],
+            "doc,body",
+        )
+        return [from_solr(found) for found in docs]
+
+
+@dataclass
+class SolrMatches:
+    """A selection: its counts, and the query and filters that rank and export it."""
+
+    snapshot: SolrSnapshot
+    matched: str
+    filters: list[str]
+    total: int
+    counts: dict[str, dict[str, int]]
+    complete: bool
+    chosen: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    every: Mapping[str, bool] = field(default_factory=dict)
+    _articles: int | None = None
+
+    def article_count(self) -> int:
+        """Known from the article facet when it holds every article, else counted."""
+        if not self.total:
+            return 0
+        if "article" in self.chosen and "article" in self.counts:
+            return sum(1 for key in self.chosen["article"] if self.counts["article"].get(key))
+        if self.every.get("article") and "article" in self.counts:
+            return len(self.counts["article"])
+        if self._articles is None:
+            params = [("q", self.matched), ("rows", 0), *[("fq", f) for f in self.filters]]
+            params.append(("json.facet", json.dumps({"articles": "unique(f_article)"})))
+            self._articles = int(self.snapshot.ask(params).get("facets", {}).get("articles", 0))
+        return self._articles
+
+    def ranked(
+        self,
+        sort: str,
+        offset: int,
+        limit: int,
+        deadline: float | None = None,
+        highlight: bool = True,
+    ) -> tuple[list[tuple[Document, Passage | None]], bool]:
+        """A page, each hit with the passage of its body the highlighter found best."""
+        params = [
+            ("q", self.matched),
+            ("sort", SORTS.get(sort, SORTS["relevance"])),
+            ("start", offset),
+            ("rows", limit),
+            ("fl", "id,doc,body"),
+            *time_allowed(deadline),
+            *[("fq", f) for f in self.filters],
+        ]
+        marking = highlight and self.matched != EVERYTHING
+        if marking:
+            params += [
+                ("hl", "true"),
+                ("hl.method", "unified"),
+                ("hl.fl", "body"),
+                ("hl.q", self.matched),
+                ("hl.snippets", 1),
+                ("hl.fragsize", SNIPPET_CHARS),
+                ("hl.fragsizeIsMinimum", "false"),
+                ("hl.bs.type", "WORD"),
+                ("hl.tag.pre", MARK_OPEN),
+                ("hl.tag.post", MARK_CLOSE),
+                ("hl.defaultSummary", "false"),
+            ]
+        answer = self.snapshot.ask(params)
+        in_time = not answer.get("responseHeader", {}).get("partialResults", False)
+        docs = [from_solr(found) for found in answer["response"]["docs"]]
+        lit = answer.get("highlighting", {}) if marking else {}
+        page = []
+        for doc in docs:
+            found = (lit.get(doc.id) or {}).get("body") or []
+            page.append((doc, marked(found[0], doc.body) if found else None))
+        return page, in_time
+
+    def documents(self, sort: str, limit: int) -> Iterator[Document]:
+        docs = stream(
+            self.snapshot.cluster,
+            self.snapshot.path,
+            self.matched,
+            self.filters,
+            SORTS.get(sort, SORTS["relevance"]),
+            "doc,body",
+            limit,
+        )
+        return (from_solr(found) for found in docs)
+
+    def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
+        if not article_ids or not self.total:
+            return {}
+        ids = sorted(article_ids)
+        params = [("q", self.matched), ("rows", 0), *[("fq", f) for f in self.filters]]
+        params.append(("fq", any_of("f_article", ids)))
+        request = {"a": {"type": "terms", "field": "f_article", "limit": len(ids), "refine": True}}
+        params.append(("json.facet", json.dumps(request)))
+        buckets = self.snapshot.ask(params).get("facets", {}).get("a", {}).get("buckets", [])
+        return {str(b["val"]): int(b["count"]) for b in buckets}
