@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from indexer import engines as archive
 from indexer.documents import article_id
 from indexer.engines import ENGINES, open_engine
 from indexer.engines.base import Engine
+from indexer.engines.solr import SOLR_ENVIRONMENT, SolrTarget
 from indexer.indexing import index_paths
 from indexer.readers import read_file
 
@@ -32,6 +35,10 @@ MIXED_FIXTURES = (
 )
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b")
 SEED = ROOT / "corpus" / "reuters-blog-russia-pakistan-entente-2012-03-08.txt"
+CLUSTER_SCRIPT = ROOT / "solr" / "cluster"
+CLUSTER_NODES = 2
+CLUSTER_START_SECONDS = 600  # the first start builds the launcher with Maven
+NODE_LINE = re.compile(r"node (\d+): (\S+) pid (\d+)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,10 +56,74 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine_name", names, indirect=True, scope="session")
 
 
+@dataclass(frozen=True)
+class SolrNode:
+    url: str
+    pid: int
+
+
+@dataclass
+class SolrTestCluster:
+    """A real SolrCloud of separate node processes, started by `solr/cluster`."""
+
+    nodes: list[SolrNode]
+    process: subprocess.Popen
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(node.url for node in self.nodes)
+
+
+def start_cluster(folder: Path, nodes: int) -> SolrTestCluster:
+    process = subprocess.Popen(
+        [str(CLUSTER_SCRIPT), "--nodes", str(nodes), "--dir", str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    found: list[SolrNode] = []
+    deadline = time.monotonic() + CLUSTER_START_SECONDS
+    assert process.stdout is not None
+    while len(found) < nodes and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        if match := NODE_LINE.match(line.strip()):
+            found.append(SolrNode(match.group(2), int(match.group(3))))
+    if len(found) < nodes:
+        process.kill()
+        raise RuntimeError(f"solr/cluster did not start; its logs are in {folder}")
+    return SolrTestCluster(found, process)
+
+
+@pytest.fixture(scope="session")
+def solr_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SolrTestCluster]:
+    """One SolrCloud of two nodes for the whole run; Solr indexes the tests build go to
+    it (HUBBUB_SOLR names its nodes), each in a collection of its own."""
+    cluster = start_cluster(tmp_path_factory.mktemp("solr-cluster"), CLUSTER_NODES)
+    previous = os.environ.get(SOLR_ENVIRONMENT)
+    os.environ[SOLR_ENVIRONMENT] = " ".join(cluster.urls)
+    try:
+        yield cluster
+    finally:
+        if previous is None:
+            os.environ.pop(SOLR_ENVIRONMENT, None)
+        else:
+            os.environ[SOLR_ENVIRONMENT] = previous
+        cluster.process.send_signal(signal.SIGTERM)
+        try:
+            cluster.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            cluster.process.kill()
+
+
 @pytest.fixture(scope="session")
 def engine_name(request: pytest.FixtureRequest) -> str:
-    """The engine of the indexes a test builds: Whoosh unless the test is marked `engines`."""
-    return getattr(request, "param", archive.DEFAULT_ENGINE)
+    """The engine of the indexes a test builds: Whoosh unless the test is marked `engines`;
+    for Solr, the test cluster is started first."""
+    name = getattr(request, "param", archive.DEFAULT_ENGINE)
+    if name == "solr":
+        request.getfixturevalue("solr_cluster")
+    return name
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +135,10 @@ def seed_path() -> Path:
 def seed_index(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Path:
     """An index of the seed and the hostile-markup fixture, built once; tests only read it."""
     index_dir = tmp_path_factory.mktemp(f"seed-index-{engine_name}")
-    index_paths([SEED, FIXTURES / "hostile-markup.txt"], index_dir, engine=engine_name)
+    spread = SolrTarget(shards=2, replicas=2)  # Solr's counts are merged from two shards
+    index_paths(
+        [SEED, FIXTURES / "hostile-markup.txt"], index_dir, engine=engine_name, solr=spread
+    )
     return index_dir
 
 

@@ -659,7 +659,11 @@ class SolrMatches:
         deadline: float | None = None,
         highlight: bool = True,
     ) -> tuple[list[tuple[Document, Passage | None]], bool]:
-        """A page, each hit with the passage of its body the highlighter found best."""
+        """A page, each hit with the passage of its body the highlighter found best; a
+        page past the last hit is not asked for (Solr counts its offset in 32 bits)."""
+        limit = min(limit, max(self.total - offset, 0))
+        if not limit:
+            return [], True
         params = [
             ("q", self.matched),
             ("sort", SORTS.get(sort, SORTS["relevance"])),

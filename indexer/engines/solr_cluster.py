@@ -113,14 +113,15 @@ class SolrCluster:
         body: object = None,
         data: bytes | None = None,
         timeout: float = READ_SECONDS,
-        retry_seconds: float = RETRY_SECONDS,
+        retry_seconds: float | None = None,
     ) -> dict:
         """Solr's JSON answer to a request to `path` (after /solr). The parameters go in a
         form's body, which has no length limit, unless there is a JSON `body` or raw
         `data` to send. Retried on other nodes while Solr says the failure will pass;
         any other refusal raises at once with Solr's own message.
 
-        :raise SolrUnavailable: when no node could answer within `retry_seconds`.
+        :raise SolrUnavailable: when no node could answer within `retry_seconds`
+            (`RETRY_SECONDS` unless given).
         :raise SolrError: when Solr refused the request.
         """
         fields = list(params.items() if isinstance(params, Mapping) else params)
@@ -129,7 +130,7 @@ class SolrCluster:
             data, kind = json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"
         else:
             kind = "application/octet-stream"
-        deadline = time.monotonic() + retry_seconds
+        deadline = time.monotonic() + (RETRY_SECONDS if retry_seconds is None else retry_seconds)
         failures: list[str] = []
         pause = 0.05
         while True:

@@ -327,7 +327,7 @@ def fill(disk: Path, room: int) -> None:
     (disk / "filler").write_bytes(b"\0" * (shutil.disk_usage(disk).free - room))
 
 
-@pytest.mark.engines()
+@pytest.mark.engines("whoosh", "tantivy")  # Solr writes on its own nodes' disks
 @pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
 def test_a_full_disk_stops_indexing_with_a_message_and_loses_nothing(
     small_disk, seed_path, tmp_path, engine_name, rebuild

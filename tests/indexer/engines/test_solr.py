@@ -1,0 +1,171 @@
+"""The Solr engine against a real SolrCloud: collections, the alias, its nodes, its syntax."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import Archive, SearchRequest, SolrError
+from indexer.cli import cli
+from indexer.engines import solr, solr_cluster
+from indexer.engines.solr import SOLR_ENVIRONMENT, SolrTarget
+from indexer.engines.solr_cluster import SolrCluster, SolrUnavailable, configset_name
+from indexer.layout import IndexLayout
+from indexer.records import Article, Comment
+
+
+@pytest.fixture
+def unused_port_url() -> str:
+    """The address of a node that is not there: a port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/solr"
+
+
+@pytest.fixture(scope="module")
+def seed_index_solr(solr_cluster, tmp_path_factory, seed_path) -> Path:
+    index_dir = tmp_path_factory.mktemp("solr-seed") / "index"
+    Archive.open(index_dir).index([seed_path], engine="solr")
+    return index_dir
+
+
+def pointer(index_dir: Path) -> dict:
+    generation = IndexLayout(index_dir).current()
+    return json.loads((generation / solr.POINTER).read_text(encoding="utf-8"))
+
+
+def test_a_new_index_uploads_the_configset_and_creates_its_collection(
+    solr_cluster, tmp_path, seed_path
+):
+    index_dir = tmp_path / "index"
+    Archive.open(index_dir).index([seed_path], engine="solr", solr=SolrTarget(shards=2))
+
+    named = pointer(index_dir)
+    cluster = SolrCluster(solr_cluster.urls)
+    state = cluster.collections()[named["collection"]]
+    assert (
+        state["configName"] == named["configset"] == configset_name(" ".join(solr.DOCUMENT_NAMES))
+    )
+    assert len(state["shards"]) == 2
+    assert cluster.aliases()[named["alias"]] == named["collection"]
+    generation = IndexLayout(index_dir).current()
+    assert sorted(p.name for p in generation.iterdir()) == ["manifest.json", "solr.json"]
+    assert Archive.open(index_dir).search(q="putin").total == 6
+
+
+def test_a_rebuild_moves_the_alias_and_keeps_only_the_collection_it_replaced(
+    solr_cluster, tmp_path, seed_path
+):
+    index_dir = tmp_path / "index"
+    archive = Archive.open(index_dir)
+    archive.index([seed_path], engine="solr")
+    first = pointer(index_dir)["collection"]
+    archive.index([seed_path], rebuild=True)
+    second = pointer(index_dir)["collection"]
+    archive.index([seed_path], rebuild=True)
+    third = pointer(index_dir)
+
+    cluster = SolrCluster(solr_cluster.urls)
+    present = cluster.collections()
+    assert cluster.aliases()[third["alias"]] == third["collection"]
+    assert third["collection"] in present and second in present and first not in present
+    assert archive.search(q="putin").total == 6
+
+
+def test_two_index_folders_never_share_a_collection(solr_cluster, tmp_path, seed_path):
+    for name in ("a", "b"):
+        Archive.open(tmp_path / name / "index").index([seed_path], engine="solr")
+    assert pointer(tmp_path / "a" / "index")["alias"] != pointer(tmp_path / "b" / "index")["alias"]
+
+
+def test_a_request_goes_to_a_node_that_answers(solr_cluster, unused_port_url):
+    cluster = SolrCluster([unused_port_url, *solr_cluster.urls])
+    for _ in range(4):
+        assert "collections" in cluster.request("/admin/collections", {"action": "LIST"})
+
+
+def test_no_node_answering_is_said_within_the_retry_time(unused_port_url, monkeypatch):
+    monkeypatch.setattr(solr_cluster, "RETRY_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises(SolrUnavailable, match="No Solr node answered"):
+        SolrCluster([unused_port_url]).request("/admin/collections", {"action": "LIST"})
+    assert time.monotonic() - started < 5
+
+
+def test_the_solr_engine_asks_for_a_node_address(tmp_path, seed_path, monkeypatch):
+    monkeypatch.delenv(SOLR_ENVIRONMENT, raising=False)
+    result = CliRunner().invoke(
+        cli, ["index", str(seed_path), "--index", str(tmp_path / "index"), "--engine", "solr"]
+    )
+    assert result.exit_code == 1
+    assert "--solr http://HOST:8983/solr" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_collection_name_is_refused_and_nothing_is_created(solr_cluster, tmp_path, seed_path):
+    with pytest.raises(SolrError, match="cannot name a Solr collection"):
+        Archive.open(tmp_path / "index").index(
+            [seed_path], engine="solr", solr=SolrTarget(collection="no spaces/here")
+        )
+
+
+def test_later_runs_may_name_the_nodes_anew(solr_cluster, tmp_path, seed_path, unused_port_url):
+    index_dir = tmp_path / "index"
+    target = SolrTarget(urls=(unused_port_url, solr_cluster.urls[0]))
+    Archive.open(index_dir).index([seed_path], engine="solr", solr=target)
+    assert pointer(index_dir)["urls"] == list(target.urls)
+    Archive.open(index_dir).index([seed_path], solr=SolrTarget(urls=solr_cluster.urls))
+    assert pointer(index_dir)["urls"] == list(solr_cluster.urls)
+
+
+NAMES = ['Dr. "Quote" Smith', "C++ fan", "back\\slash", "a:b (c) [d] {e}", "AND", "50% off!"]
+
+
+def test_values_holding_query_syntax_match_as_written(solr_cluster, tmp_path):
+    article = Article(
+        title="Syntax",
+        body="A body about C++ and AT&T, path/to/file and 1+1=2.",
+        comments=tuple(
+            Comment(author=name, body=f"comment number {n}", position=n + 1)
+            for n, name in enumerate(NAMES)
+        ),
+    )
+    archive = Archive.open(tmp_path / "index")
+    archive.add_records([article], "made-in-code", engine="solr")
+
+    for name in NAMES:
+        assert archive.search(authors=[name]).total == 1, name
+    for name in ("C++ fan", "back\\slash", "AND", "50% off!"):
+        assert archive.search(q=f"author:'{name}'").total == 1, name
+    for query in ("C++", "AT&T", "path/to/file", "1+1=2", "{e}", "[d]", "back\\slash"):
+        assert archive.search(q=query).notice is None, query
+    assert archive.search(q="C++").total == 1
+    assert archive.search(q="path/to/file").total == 1
+
+
+def test_exports_read_every_document_in_order_a_page_at_a_time(
+    solr_cluster, tmp_path, mixed_folder, seed_path, monkeypatch
+):
+    orders = {}
+    for engine in ("whoosh", "solr"):
+        archive = Archive.open(tmp_path / engine)
+        archive.index([mixed_folder, seed_path], engine=engine)
+        orders[engine] = [doc.id for doc in archive.export(SearchRequest(sort="oldest"))[1]]
+    monkeypatch.setattr(solr, "PAGE_ROWS", 4)
+    paged = [
+        doc.id for doc in Archive.open(tmp_path / "solr").export(SearchRequest(sort="oldest"))[1]
+    ]
+    assert len(orders["whoosh"]) > 20
+    assert orders["solr"] == paged == orders["whoosh"]
+
+
+def test_did_you_mean_comes_from_the_spellchecker(seed_index_solr):
+    result = Archive.open(seed_index_solr).search(q="Pakistn Rusia")
+    assert result.total == 0
+    assert result.suggestion == "pakistan russia"
