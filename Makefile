@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CORPUS_FILES := $(shell find corpus -type f -not -name '.*' 2>/dev/null)
 
-.PHONY: install serve index test lint browser clean
+.PHONY: install serve index test lint browser clean solr solr-launcher
 
 install: $(VENV)/.installed
 
@@ -39,8 +39,19 @@ browser:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed browser lint
+# The Solr engine's tests run against a real SolrCloud (solr/cluster, built with Maven
+# from Maven Central on first use), started once per test run.
+solr-launcher:
+	solr/cluster --build
+
+test: $(VENV)/.installed browser lint solr-launcher
 	$(BIN)/pytest
+
+# A two-node SolrCloud on loopback for trying `hubbub index --engine solr --solr URL`;
+# Ctrl-C stops it. SOLR_DIR holds its logs and data.
+SOLR_DIR ?= instance/solr
+solr:
+	solr/cluster --nodes 2 --dir $(SOLR_DIR)
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
@@ -51,9 +62,11 @@ clean:
 # documents, on each engine: steady, during a rebuild, and beside the hostile mix (the
 # worst request of each kind, bench/hostile.py). BENCH_ARGS adds options to the first part.
 # `make bench-million`: the tantivy engine against raw tantivy at 1,000,000 documents.
+# `make bench-solr`: the Solr engine against raw Solr on a local 2-node SolrCloud, with the
+# tantivy engine beside them, at 100k and 1M documents (docs/benchmarks-solr.md).
 BENCH_ARGS ?=
 
-.PHONY: bench bench-million
+.PHONY: bench bench-million bench-solr
 
 $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
@@ -66,6 +79,9 @@ bench: $(VENV)/.bench-installed
 bench-million: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --sizes 1000000 --engines hubbub-tantivy,tantivy --api-seconds 0 \
 	  --out docs/benchmarks-million.md --plot docs/benchmarks-million.png
+
+bench-solr: $(VENV)/.bench-installed
+	$(BIN)/python -m bench.solr --sizes 100000,1000000 --out docs/benchmarks-solr.md
 
 # Comment-extraction fidelity (bench/fidelity.py, docs/fidelity.md): the HTML reader scored
 # against the hand-labelled saved pages in tests/fixtures/html/families; a report, never fails.

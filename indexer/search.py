@@ -27,6 +27,7 @@ from indexer.engines.base import (
     Engine,
     Filters,
     Matches,
+    PageWanted,
     QuerySyntaxError,
     Snapshot,
     cache_entries,
@@ -340,6 +341,7 @@ def select(
     facet_limit: int | None = None,
     counted: Collection[str] = (),
     snapshot: Snapshot | None = None,
+    page: PageWanted | None = None,
 ) -> Selection:
     """Match the query, apply every filter and count the facets.
 
@@ -351,6 +353,7 @@ def select(
         `facet_size` unless given.
     :param counted: more facets to count but not show ("date", "own_date"), all values.
     :param snapshot: the engine's snapshot to select from, if the caller holds one.
+    :param page: the page the caller ranks next, for an engine that fetches it at once.
     """
     facet_limit = facet_limit or request.facet_size
     snapshot = snapshot or engine.snapshot()
@@ -367,7 +370,7 @@ def select(
     }
     wanted = shown | {name: ALL_VALUES for name in counted}
     try:
-        matches = snapshot.select(q, filters, wanted, deadline)
+        matches = snapshot.select(q, filters, wanted, deadline, page)
     except QuerySyntaxError as problem:
         q = plain_words(q)
         notices.append(f"Could not read the query: {problem}. Searched for {q!r} instead.")
@@ -396,8 +399,9 @@ def run_search(
 ) -> SearchResult:
     """One page of a search; a page past the last hit is empty, and the engine is not
     asked for its hits (a deep offset costs memory in the engine, whatever it finds)."""
-    selection = select(engine, request, snapshot=snapshot)
     offset = (request.page - 1) * request.per_page
+    wanted = PageWanted(request.sort, offset, request.per_page, request.highlight)
+    selection = select(engine, request, snapshot=snapshot, page=wanted)
     snapshot = selection.snapshot
     if offset and offset >= selection.total:
         page, ranked_in_time = [], True

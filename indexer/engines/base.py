@@ -75,6 +75,17 @@ class Filters:
         return {name: keys for name, keys in self.chosen.items() if keys}
 
 
+@dataclass(frozen=True)
+class PageWanted:
+    """The page a caller will rank once it has the selection: an engine that can fetch
+    it with the selection's own request does, and `Matches.ranked` then returns it."""
+
+    sort: str
+    offset: int
+    limit: int
+    highlight: bool = True
+
+
 class Matches(Protocol):
     """The documents a query and filters select within one snapshot.
 
@@ -119,9 +130,11 @@ class Snapshot(Protocol):
         filters: Filters,
         facets: Mapping[str, int],
         deadline: float | None = None,
+        page: PageWanted | None = None,
     ) -> Matches:
         """The documents matching `query` ('' matches everything) that pass `filters`,
-        with the `facets` named counted (facet name to its limit).
+        with the `facets` named counted (facet name to its limit). `page` may be fetched
+        at once, where one request can do both (Solr's).
 
         :raise QuerySyntaxError: when the query cannot be parsed.
         """

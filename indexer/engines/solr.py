@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
-from indexer.engines.base import Filters, IndexMissing, IndexOutdated
+from indexer.engines.base import Filters, IndexMissing, IndexOutdated, PageWanted
 from indexer.engines.solr_cluster import SolrCluster, SolrError, configset_name
 from indexer.facets import facet_keys
 from indexer.layout import write_atomically
@@ -59,9 +59,12 @@ ADD_CHUNK = 2_000  # documents per update request
 DELETE_CHUNK = 256  # sources per delete-by-query
 PAGE_ROWS = 2_000  # documents per request when reading many
 WRITE_RETRY_SECONDS = 120.0  # a write waits this long for a shard to have a leader again
-SNAPSHOT_SECONDS = 5.0  # a reader's labels are read again after this, for other writers
+SNAPSHOT_SECONDS = 5.0  # a reader sees other writers' commits after this at most
+LABEL_SECONDS = 60.0
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around matches in highlighted text
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest
+MAIN_TAG, DATES_TAG = "main", "dates"  # how facets name the query and the date filter
+MAX_SOLR_INT = 2**31 - 1
 TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 VALUE_FIELD_NAMES = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
@@ -208,10 +211,13 @@ class Compiler:
     """The query string's tree as Solr's standard syntax, every operator written out."""
 
     def compile(self, text: str) -> str:
-        """:raise QuerySyntaxError: when the string cannot be read."""
+        """The query, `EVERYTHING` for a blank one.
+
+        :raise QuerySyntaxError: when the string cannot be read.
+        """
         if not text.strip():
             return EVERYTHING
-        return "{!lucene q.op=OR}" + (self.node(parse(text), None) or NOTHING)
+        return self.node(parse(text), None) or NOTHING
 
     def node(self, node: Node, field: str | None) -> str | None:
         """One node; None for one without a searchable word, which its group leaves out."""
@@ -343,7 +349,8 @@ class SolrStore:
 
 def new_collection(generation: Path, target: SolrTarget) -> SolrPointer:
     """A new, empty collection for `generation`, with the configset uploaded if the
-    cluster lacks it; a collection of the same name, left by a killed run, is dropped."""
+    cluster lacks it; a collection of the same name, left by a killed run or by an index
+    folder since removed, is dropped."""
     if not target.urls:
         raise SolrError(
             "The solr engine needs the address of a SolrCloud node: "
@@ -367,6 +374,8 @@ def new_collection(generation: Path, target: SolrTarget) -> SolrPointer:
     cluster = SolrCluster(pointer.urls)
     cluster.ensure_configset(pointer.configset)
     if pointer.collection in cluster.collections():
+        if cluster.aliases().get(alias) == pointer.collection:
+            cluster.delete_alias(alias)  # the folder that named it was removed
         cluster.delete_collection(pointer.collection)
     cluster.create_collection(pointer.collection, pointer.configset, target.shards, target.replicas)
     pointer.save(generation)
@@ -412,10 +421,18 @@ def stream(
         cursor = following
 
 
+Labels = dict[str, dict[str, str]]
+
+
+def new_labels() -> Labels:
+    return {name: {} for name in LABEL_FIELDS}
+
+
 class SolrReader:
     """The reading side of one generation: searches go to the alias, so every reader
-    of the cluster moves to a rebuilt collection at once. A new snapshot, with fresh
-    labels, follows each commit made here and, for other writers, a few seconds."""
+    of the cluster moves to a rebuilt collection at once. A new snapshot follows each
+    commit made here and, for other writers, a few seconds; the labels it has learnt
+    are kept until a commit or a minute has passed."""
 
     def __init__(self, generation: Path) -> None:
         self._pointer_file = generation / POINTER
@@ -425,8 +442,9 @@ class SolrReader:
         self._check(pointer)
         self._lock = threading.Lock()
         self._stamp = self._pointer_stamp()
-        self._made = time.monotonic()
-        self._snapshot = SolrSnapshot(self._cluster, self._alias)
+        self._made = self._labelled = time.monotonic()
+        self._labels = new_labels()
+        self._snapshot = SolrSnapshot(self._cluster, self._alias, self._labels)
 
     def _check(self, pointer: SolrPointer) -> None:
         collection = self._cluster.aliases().get(pointer.alias)
@@ -445,9 +463,12 @@ class SolrReader:
     def snapshot(self) -> SolrSnapshot:
         with self._lock:
             stamp = self._pointer_stamp()
-            if stamp != self._stamp or time.monotonic() - self._made > SNAPSHOT_SECONDS:
-                self._stamp, self._made = stamp, time.monotonic()
-                self._snapshot = SolrSnapshot(self._cluster, self._alias)
+            now = time.monotonic()
+            if stamp != self._stamp or now - self._labelled > LABEL_SECONDS:
+                self._labels, self._labelled = new_labels(), now
+            if stamp != self._stamp or now - self._made > SNAPSHOT_SECONDS:
+                self._stamp, self._made = stamp, now
+                self._snapshot = SolrSnapshot(self._cluster, self._alias, self._labels)
             return self._snapshot
 
 
@@ -457,40 +478,93 @@ def time_allowed(deadline: float | None) -> list[tuple[str, object]]:
     return [("timeAllowed", max(1, int((deadline - time.monotonic()) * 1000)))]
 
 
+def main_query(matched: str) -> str:
+    """The query as Solr's `q`, tagged so that a facet can count beyond it."""
+    return f"{{!lucene q.op=OR tag={MAIN_TAG}}}{matched}"
+
+
 def marked(text: str, body: str) -> Passage:
     """A highlighted passage as plain text and spans, with "…" where the body goes on."""
-    pieces = re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", text)
-    plain, spans, inside, start = [], [], False, 0
-    length = 0
-    for piece in pieces:
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length, start = 0, None
+    for piece in re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", text):
         if piece == MARK_OPEN:
-            inside, start = True, length
+            start = length
         elif piece == MARK_CLOSE:
-            if inside:
+            if start is not None:
                 spans.append((start, length))
-            inside = False
+            start = None
         else:
             plain.append(piece)
             length += len(piece)
-    fragment = "".join(plain).strip()
-    shift = len("".join(plain)) - len("".join(plain).lstrip())
-    spans = [
-        (a - shift, b - shift) for a, b in spans if a - shift >= 0 and b - shift <= len(fragment)
-    ]
+    whole = "".join(plain)
+    fragment = whole.strip()
+    shift = len(whole) - len(whole.lstrip())
+    inside = [(a - shift, b - shift) for a, b in spans if shift <= a and b - shift <= len(fragment)]
     trimmed = body.strip()
     before = "" if trimmed.startswith(fragment) else "… "
     after = "" if trimmed.endswith(fragment) else " …"
-    return joined([before, Passage(fragment, tuple(spans)), after])
+    return joined([before, Passage(fragment, tuple(inside)), after])
+
+
+def page_params(matched: str, page: PageWanted) -> list[tuple[str, object]]:
+    """What asks Solr for one page of hits, each with its best passage when wanted."""
+    params: list[tuple[str, object]] = [
+        ("sort", SORTS.get(page.sort, SORTS["relevance"])),
+        ("start", page.offset),
+        ("rows", page.limit),
+        ("fl", "id,doc,body"),
+    ]
+    if page.highlight and matched != EVERYTHING:
+        params += [
+            ("hl", "true"),
+            ("hl.method", "unified"),
+            ("hl.fl", "body"),
+            ("hl.q", f"{{!lucene q.op=OR}}{matched}"),
+            ("hl.snippets", 1),
+            ("hl.fragsize", SNIPPET_CHARS),
+            ("hl.fragsizeIsMinimum", "false"),
+            ("hl.bs.type", "WORD"),
+            ("hl.tag.pre", MARK_OPEN),
+            ("hl.tag.post", MARK_CLOSE),
+            ("hl.defaultSummary", "false"),
+        ]
+    return params
+
+
+def page_of(answer: dict) -> list[tuple[Document, Passage | None]]:
+    docs = [from_solr(found) for found in answer["response"]["docs"]]
+    lit = answer.get("highlighting", {})
+    page = []
+    for doc in docs:
+        found = (lit.get(doc.id) or {}).get("body") or []
+        page.append((doc, marked(found[0], doc.body) if found else None))
+    return page
+
+
+def label_facet(facet: str) -> dict:
+    """The most frequent label of a key, counted over every document with the key (an
+    article's title over its article alone)."""
+    label = {"type": "terms", "field": LABEL_FIELDS[facet], "limit": 1, "refine": True}
+    if facet == "article":
+        label["domain"] = {"filter": f"f_kind:{ARTICLE}"}
+    return label
+
+
+def bucket_label(bucket: Mapping) -> str:
+    labels = bucket.get("label", {}).get("buckets", [])
+    return str(labels[0]["val"]) if labels else ""
 
 
 class SolrSnapshot:
     """The collection as its alias names it, asked anew on each request."""
 
-    def __init__(self, cluster: SolrCluster, alias: str) -> None:
+    def __init__(self, cluster: SolrCluster, alias: str, labels: Labels) -> None:
         self.cluster = cluster
         self.path = f"/{alias}"
         self._lock = threading.Lock()
-        self._labels: dict[str, dict[str, str]] = {name: {} for name in LABEL_FIELDS}
+        self._labels = labels
 
     def ask(self, params: Sequence[tuple[str, object]]) -> dict:
         return self.cluster.request(f"{self.path}/select", params)
@@ -504,14 +578,16 @@ class SolrSnapshot:
         filters: Filters,
         facets: Mapping[str, int],
         deadline: float | None = None,
+        page: PageWanted | None = None,
     ) -> SolrMatches:
-        """One request for the total and every facet: a chosen facet is counted without
-        its own filter, and its chosen keys are counted apart, so each keeps its count."""
+        """One request for the total, every facet and the `page` if one is wanted. A
+        chosen facet is counted without its own filter, and its chosen keys are counted
+        apart, so each keeps its count."""
         matched = COMPILER.compile(text)
         active = filters.active()
         fq = [f"{{!tag={name}}}{any_of(f'f_{name}', keys)}" for name, keys in active.items()]
         if filters.after or filters.before:
-            fq.append(day_range(filters.after, filters.before))
+            fq.append(f"{{!tag={DATES_TAG}}}{day_range(filters.after, filters.before)}")
         request: dict[str, dict] = {}
         for name, limit in facets.items():
             domain = {"excludeTags": [name]} if name in active else {}
@@ -523,15 +599,13 @@ class SolrSnapshot:
                 "domain": domain,
             }
             if name in active:
-                request[f"{name}:chosen"] = {
-                    "type": "terms",
-                    "field": f"f_{name}",
+                request[f"{name}:chosen"] = request[name] | {
                     "limit": len(active[name]),
-                    "refine": True,
                     "domain": domain | {"filter": any_of(f"f_{name}", active[name])},
                 }
-        params = [("q", matched), ("rows", 0), *time_allowed(deadline)]
-        params += [("fq", f) for f in fq]
+        params = [("q", main_query(matched)), *time_allowed(deadline), *[("fq", f) for f in fq]]
+        fetching = page is not None and page.offset + page.limit < MAX_SOLR_INT
+        params += page_params(matched, page) if fetching else [("rows", 0)]
         if request:
             params.append(("json.facet", json.dumps(request)))
         answer = self.ask(params)
@@ -539,43 +613,50 @@ class SolrSnapshot:
         counts: dict[str, dict[str, int]] = {}
         every: dict[str, bool] = {}
         for name, limit in facets.items():
-            buckets = found.get(name, {}).get("buckets", [])
             size = min(limit, MAX_BUCKETS)
+            buckets = found.get(name, {}).get("buckets", [])
+            chosen = found.get(f"{name}:chosen", {}).get("buckets", [])
             every[name] = len(buckets) <= size
-            counted = {str(b["val"]): int(b["count"]) for b in buckets[:size]}
-            for bucket in found.get(f"{name}:chosen", {}).get("buckets", []):
-                counted[str(bucket["val"])] = int(bucket["count"])
-            counts[name] = counted
-        total = int(answer["response"]["numFound"])
-        complete = not answer.get("responseHeader", {}).get("partialResults", False)
-        return SolrMatches(self, matched, fq, total, counts, complete, active, every)
+            counts[name] = {str(b["val"]): int(b["count"]) for b in [*buckets[:size], *chosen]}
+        header = answer.get("responseHeader", {})
+        matches = SolrMatches(
+            self,
+            matched,
+            fq,
+            int(answer["response"]["numFound"]),
+            counts,
+            not header.get("partialResults", False),
+            active,
+            every,
+        )
+        if fetching:
+            matches.fetched = (page, page_of(answer))
+        return matches
 
     def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
-        """The most frequent label of each key, asked for once per snapshot."""
+        """The most frequent label of each key, asked for once and kept by the reader."""
         if facet not in LABEL_FIELDS:
             return {}
         with self._lock:
             known = self._labels[facet]
             missing = sorted(key for key in keys if key not in known)
         for batch in chunks(missing, DELETE_CHUNK):
-            params = [("q", any_of(f"f_{facet}", batch)), ("rows", 0)]
-            if facet == "article":
-                params.append(("fq", f"f_kind:{ARTICLE}"))
-            label = {"type": "terms", "field": LABEL_FIELDS[facet], "limit": 1}
             request = {
                 "keys": {
                     "type": "terms",
                     "field": f"f_{facet}",
                     "limit": len(batch),
-                    "facet": {"label": label},
+                    "refine": True,
+                    "facet": {"label": label_facet(facet)},
                 }
             }
-            params.append(("json.facet", json.dumps(request)))
+            params = [
+                ("q", any_of(f"f_{facet}", batch)),
+                ("rows", 0),
+                ("json.facet", json.dumps(request)),
+            ]
             found = self.ask(params).get("facets", {}).get("keys", {}).get("buckets", [])
-            learnt = dict.fromkeys(batch, "")
-            for bucket in found:
-                labels = bucket.get("label", {}).get("buckets", [])
-                learnt[str(bucket["val"])] = str(labels[0]["val"]) if labels else ""
+            learnt = dict.fromkeys(batch, "") | {str(b["val"]): bucket_label(b) for b in found}
             with self._lock:
                 known.update(learnt)
         with self._lock:
@@ -635,6 +716,7 @@ class SolrMatches:
     complete: bool
     chosen: Mapping[str, frozenset[str]] = field(default_factory=dict)
     every: Mapping[str, bool] = field(default_factory=dict)
+    fetched: tuple[PageWanted, list[tuple[Document, Passage | None]]] | None = None
     _articles: int | None = None
 
     def article_count(self) -> int:
@@ -646,7 +728,11 @@ class SolrMatches:
         if self.every.get("article") and "article" in self.counts:
             return len(self.counts["article"])
         if self._articles is None:
-            params = [("q", self.matched), ("rows", 0), *[("fq", f) for f in self.filters]]
+            params = [
+                ("q", main_query(self.matched)),
+                ("rows", 0),
+                *[("fq", f) for f in self.filters],
+            ]
             params.append(("json.facet", json.dumps({"articles": "unique(f_article)"})))
             self._articles = int(self.snapshot.ask(params).get("facets", {}).get("articles", 0))
         return self._articles
@@ -659,50 +745,29 @@ class SolrMatches:
         deadline: float | None = None,
         highlight: bool = True,
     ) -> tuple[list[tuple[Document, Passage | None]], bool]:
-        """A page, each hit with the passage of its body the highlighter found best; a
-        page past the last hit is not asked for (Solr counts its offset in 32 bits)."""
-        limit = min(limit, max(self.total - offset, 0))
-        if not limit:
+        """A page, each hit with the passage of its body the highlighter found best: the
+        one fetched with the selection, when it is this one. A page past the last hit is
+        not asked for (Solr counts its offset in 32 bits)."""
+        wanted = PageWanted(sort, offset, limit, highlight)
+        if self.fetched is not None and self.fetched[0] == wanted:
+            return self.fetched[1], self.complete
+        if offset >= self.total:
             return [], True
         params = [
-            ("q", self.matched),
-            ("sort", SORTS.get(sort, SORTS["relevance"])),
-            ("start", offset),
-            ("rows", limit),
-            ("fl", "id,doc,body"),
+            ("q", main_query(self.matched)),
             *time_allowed(deadline),
             *[("fq", f) for f in self.filters],
+            *page_params(self.matched, wanted),
         ]
-        marking = highlight and self.matched != EVERYTHING
-        if marking:
-            params += [
-                ("hl", "true"),
-                ("hl.method", "unified"),
-                ("hl.fl", "body"),
-                ("hl.q", self.matched),
-                ("hl.snippets", 1),
-                ("hl.fragsize", SNIPPET_CHARS),
-                ("hl.fragsizeIsMinimum", "false"),
-                ("hl.bs.type", "WORD"),
-                ("hl.tag.pre", MARK_OPEN),
-                ("hl.tag.post", MARK_CLOSE),
-                ("hl.defaultSummary", "false"),
-            ]
         answer = self.snapshot.ask(params)
         in_time = not answer.get("responseHeader", {}).get("partialResults", False)
-        docs = [from_solr(found) for found in answer["response"]["docs"]]
-        lit = answer.get("highlighting", {}) if marking else {}
-        page = []
-        for doc in docs:
-            found = (lit.get(doc.id) or {}).get("body") or []
-            page.append((doc, marked(found[0], doc.body) if found else None))
-        return page, in_time
+        return page_of(answer), in_time
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
         docs = stream(
             self.snapshot.cluster,
             self.snapshot.path,
-            self.matched,
+            main_query(self.matched),
             self.filters,
             SORTS.get(sort, SORTS["relevance"]),
             "doc,body",
@@ -714,7 +779,7 @@ class SolrMatches:
         if not article_ids or not self.total:
             return {}
         ids = sorted(article_ids)
-        params = [("q", self.matched), ("rows", 0), *[("fq", f) for f in self.filters]]
+        params = [("q", main_query(self.matched)), ("rows", 0), *[("fq", f) for f in self.filters]]
         params.append(("fq", any_of("f_article", ids)))
         request = {"a": {"type": "terms", "field": "f_article", "limit": len(ids), "refine": True}}
         params.append(("json.facet", json.dumps(request)))

@@ -222,6 +222,9 @@ class SolrCluster:
         """Make `alias` name `collection`, in one step for every reader of the cluster."""
         self.admin("CREATEALIAS", name=alias, collections=collection)
 
+    def delete_alias(self, alias: str) -> None:
+        self.admin("DELETEALIAS", name=alias)
+
     def delete_collection(self, name: str) -> None:
         self.admin("DELETE", name=name)
 

@@ -35,7 +35,14 @@ import tantivy
 from tantivy import Filter, Occur, Query, Tokenizer
 
 from indexer.documents import ARTICLE, COMMENT, Document, fold_author
-from indexer.engines.base import Filters, IndexLocked, IndexMissing, IndexOutdated, QuerySyntaxError
+from indexer.engines.base import (
+    Filters,
+    IndexLocked,
+    IndexMissing,
+    IndexOutdated,
+    PageWanted,
+    QuerySyntaxError,
+)
 from indexer.facets import FACET_KEYS, facet_keys
 from indexer.query import (
     SEARCH_FIELDS,
@@ -545,6 +552,7 @@ class TantivySnapshot:
         filters: Filters,
         facets: Mapping[str, int],
         deadline: float | None = None,
+        page: PageWanted | None = None,
     ) -> TantivyMatches:
         """One aggregation request over the selected documents for the total and the
         facets nobody chose, and one per chosen facet over the documents passing every

@@ -36,6 +36,7 @@ from indexer.engines.base import (
     IndexLocked,
     IndexMissing,
     IndexOutdated,
+    PageWanted,
     cache_entries,
 )
 from indexer.engines.whoosh_analysis import StemmedText, term, unseen_words
@@ -675,6 +676,7 @@ class WhooshSnapshot:
         filters: Filters,
         facets: Mapping[str, int],
         deadline: float | None = None,
+        page: PageWanted | None = None,
     ) -> WhooshMatches:
         docnums, complete = self._matching(text, deadline)
         columns = self.columns()
