@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.documents import ARTICLE, COMMENT
-from indexer.engines import no_index_message, open_engine
+from indexer.engines import no_index_message, open_engine, size_on_disk
 from indexer.engines.base import IndexMissing
 from indexer.facets import ALL_VALUES
 from indexer.layout import IndexLayout
@@ -69,7 +69,7 @@ def index_stats(index_dir: Path) -> IndexStats:
         top_authors=[(v.label, v.count) for v in authors.facets["author"][:TOP_AUTHORS]],
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
-        size_bytes=layout.size_on_disk(generation),
+        size_bytes=size_on_disk(layout, generation),
         indexed_at=manifest.indexed_at,
         engine=manifest.engine,
         generation=generation.name,
@@ -88,7 +88,7 @@ def generations_on_disk(layout: IndexLayout, live: Path) -> list[dict]:
         {
             "name": generation.name,
             "state": states.get(generation, "being written" if writing else "interrupted"),
-            "size_bytes": layout.size_on_disk(generation),
+            "size_bytes": size_on_disk(layout, generation),
         }
         for generation in layout.generations()
     ]

@@ -106,6 +106,16 @@ def open_store(
     return STORES[engine](generation, create=create)
 
 
+def size_on_disk(layout: IndexLayout, generation: Path) -> int:
+    """Bytes a generation takes: its folder, and for Solr its collection on the nodes."""
+    if (generation / solr.POINTER).is_file():
+        try:
+            return layout.size_on_disk(generation) + solr.collection_bytes(generation)
+        except SolrError:
+            pass
+    return layout.size_on_disk(generation)
+
+
 def discard(generation: Path) -> None:
     """Remove a generation that is no longer read, with its Solr collection if it has
     one; a collection the cluster cannot drop now keeps its folder, to be tried again."""

@@ -395,6 +395,27 @@ def discard(generation: Path) -> None:
         cluster.delete_collection(pointer.collection)
 
 
+def collection_bytes(generation: Path) -> int:
+    """The bytes a generation's collection takes on its nodes' disks, every replica
+    counted; a replica whose node does not answer counts none."""
+    pointer = SolrPointer.load(generation)
+    state = SolrCluster(pointer.urls).collections().get(pointer.collection, {})
+    total = 0
+    for shard in state.get("shards", {}).values():
+        for replica in shard.get("replicas", {}).values():
+            core = replica.get("core", "")
+            try:
+                answer = SolrCluster([replica["base_url"]]).request(
+                    "/admin/cores", {"action": "STATUS", "core": core}, retry_seconds=0
+                )
+            except SolrError:
+                continue
+            total += int(
+                answer.get("status", {}).get(core, {}).get("index", {}).get("sizeInBytes", 0)
+            )
+    return total
+
+
 def stream(
     cluster: SolrCluster,
     path: str,

@@ -169,3 +169,18 @@ def test_did_you_mean_comes_from_the_spellchecker(seed_index_solr):
     result = Archive.open(seed_index_solr).search(q="Pakistn Rusia")
     assert result.total == 0
     assert result.suggestion == "pakistan russia"
+
+
+def test_stats_count_the_collection_on_the_nodes(seed_index_solr):
+    figures = Archive.open(seed_index_solr).stats()
+    assert figures.engine == "solr"
+    assert figures.documents == {"article": 1, "comment": 14}
+    assert figures.size_bytes > 10_000  # the folder holds only the pointer and manifest
+
+
+def test_a_running_reader_sees_a_commit_at_once(solr_cluster, tmp_path, seed_path):
+    archive = Archive.open(tmp_path / "index")
+    archive.add_records([Article(title="First", body="alpha")], "one", engine="solr")
+    assert archive.search(q="").total == 1
+    archive.add_records([Article(title="Second", body="beta")], "two")
+    assert archive.search(q="").total == 2
