@@ -17,7 +17,13 @@ from indexer.engines import (
     missing_state,
     no_index_message,
 )
-from indexer.engines.base import IndexLocked, IndexMissing, IndexOutdated, QuerySyntaxError
+from indexer.engines.base import (
+    EngineUnavailable,
+    IndexLocked,
+    IndexMissing,
+    IndexOutdated,
+    QuerySyntaxError,
+)
 from indexer.engines.solr import SolrTarget
 from indexer.engines.solr_cluster import SolrError
 from indexer.errors import HubbubError
@@ -58,6 +64,7 @@ __all__ = [
     "Comment",
     "Document",
     "EngineMismatch",
+    "EngineUnavailable",
     "FacetValue",
     "Hit",
     "HubbubError",

@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from indexer import InvalidRequest
+from indexer import EngineUnavailable, InvalidRequest
 from webapp.archive import NoIndex
 from webapp.state import check_request_size
 
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_error_handler(InvalidRequest, bad_request)
     app.register_error_handler(NoIndex, no_index)
+    app.register_error_handler(EngineUnavailable, engine_unavailable)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
     app.before_request(check_request_size)
@@ -98,6 +99,13 @@ def no_index(error: NoIndex) -> ResponseReturnValue:
         return http_error(error)
     query = request.args.get("q", "")
     return render_template("search/no_index.html", error=error, query=query), error.code
+
+
+def engine_unavailable(error: EngineUnavailable) -> ResponseReturnValue:
+    """The search cluster does not answer: a 503 to try again, not a broken page."""
+    current_app.logger.warning("Search engine unavailable on %s: %s", request.path, error)
+    message = "The search engine is not answering just now; try again in a moment."
+    return error_response(503, "Search unavailable", message, {"Retry-After": "10"})
 
 
 def unexpected_error(error: Exception) -> ResponseReturnValue:

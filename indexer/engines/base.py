@@ -53,6 +53,11 @@ class IndexLocked(HubbubError):
     """Another process is writing to the index."""
 
 
+class EngineUnavailable(HubbubError):
+    """The engine cannot be reached now (a search cluster whose nodes do not answer);
+    the index itself is unharmed, and asking again later may work."""
+
+
 class QuerySyntaxError(HubbubError, ValueError):
     """A query string the engine cannot parse; the message says what is wrong."""
 

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import urllib3
 
+from indexer.engines.base import EngineUnavailable
 from indexer.errors import HubbubError
 
 CONFIGSET = Path(__file__).resolve().parent / "solr_configset"
@@ -48,7 +49,7 @@ class SolrError(HubbubError):
     """Solr refused a request or could not be reached; the message says which and why."""
 
 
-class SolrUnavailable(SolrError, OSError):
+class SolrUnavailable(SolrError, EngineUnavailable, OSError):
     """No node of the cluster answered in time."""
 
 

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from indexer import Archive, SearchRequest, SolrError
 from indexer.cli import cli
-from indexer.engines import solr, solr_cluster
+from indexer.engines import solr
+from indexer.engines import solr_cluster as solr_http
 from indexer.engines.solr import SOLR_ENVIRONMENT, SolrTarget
 from indexer.engines.solr_cluster import SolrCluster, SolrUnavailable, configset_name
 from indexer.layout import IndexLayout
@@ -91,7 +92,7 @@ def test_a_request_goes_to_a_node_that_answers(solr_cluster, unused_port_url):
 
 
 def test_no_node_answering_is_said_within_the_retry_time(unused_port_url, monkeypatch):
-    monkeypatch.setattr(solr_cluster, "RETRY_SECONDS", 0.5)
+    monkeypatch.setattr(solr_http, "RETRY_SECONDS", 0.5)
     started = time.monotonic()
     with pytest.raises(SolrUnavailable, match="No Solr node answered"):
         SolrCluster([unused_port_url]).request("/admin/collections", {"action": "LIST"})
