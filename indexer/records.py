@@ -17,7 +17,8 @@ class Comment:
     `date` is the comment's own date, or None when the source has none; it is never
     filled in from the article. `position` counts from 1 in thread order. `key` is
     the source's own identifier when it has one, and `parent` the key of the comment
-    this one answers.
+    this one answers. `votes` is the score, recommendations or likes the source
+    gives it, None where the source has none.
     """
 
     author: str
@@ -26,6 +27,7 @@ class Comment:
     date: datetime | None = None
     key: str | None = None
     parent: str | None = None
+    votes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ class Article:
     source's own identifier (a URL or a post id) when it has one.
     `comment_markup` names how a saved page's comments were found (a markup
     family, or "record mining" for a page in no known markup); `comments_not_split`
-    says why a comment section the page shows gave no comments.
+    says why a comment section the page shows gave no comments. `site` names the
+    publication (a domain, a blog's name, `r/NAME` for a subreddit), and `votes`
+    is the article's score where the source has one.
     """
 
     title: str
@@ -50,3 +54,5 @@ class Article:
     comments: tuple[Comment, ...] = field(default_factory=tuple)
     comment_markup: str | None = None
     comments_not_split: str | None = None
+    site: str | None = None
+    votes: int | None = None
