@@ -295,7 +295,9 @@ def print_table(result: SearchResult) -> None:
         date = doc.date.date().isoformat() if doc.date else "no date"
         where = f"comment {doc.position}" if doc.position else "article"
         author = doc.author or "(no author)"
-        click.echo(f"\n{number:>3}. {author} · {date} · {where} · {doc.article_title}")
+        site = f" · {doc.site}" if doc.site else ""
+        votes = f" · {plural(doc.votes, 'vote')}" if doc.votes is not None else ""
+        click.echo(f"\n{number:>3}. {author} · {date} · {where}{site}{votes} · {doc.article_title}")
         click.echo(f"     {bracketed(hit.shown)}")
         if doc.source_url:
             click.echo(f"     {doc.source_url}")
@@ -310,6 +312,7 @@ def print_table(result: SearchResult) -> None:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["article", "comment"]))
 @click.option("--article", "articles", multiple=True, help="Only this article id.")
 @click.option("--year", "years", multiple=True, type=int, help="Only this year.")
+@click.option("--site", "sites", multiple=True, help="Only this site (repeat for several).")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=int, default=20, show_default=True, help="Hits per page (1-100).")
 @click.option("--page", type=int, default=1, show_default=True)
@@ -321,6 +324,7 @@ def search_command(
     kinds: tuple[str, ...],
     articles: tuple[str, ...],
     years: tuple[int, ...],
+    sites: tuple[str, ...],
     sort: str,
     limit: int,
     page: int,
@@ -338,6 +342,7 @@ def search_command(
             kinds=kinds,
             articles=articles,
             years=years,
+            sites=sites,
             sort=sort,
             page=page,
             per_page=limit,

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from indexer.privacy import redact, redact_author
 from indexer.quotes import quoted_comments
@@ -44,6 +45,8 @@ class Document:
     signed: tuple[str, ...] = ()  # names signed at the end of the body
     quotes: tuple[str, ...] = ()  # ids of earlier comments in the thread this one quotes
     copy_group: str = ""  # shared by comments posted more than once, nearly word for word
+    site: str = ""  # the publication: a domain, a blog's name, r/NAME
+    votes: int | None = None  # score, recommendations or likes, where the source has them
 
     @property
     def effective_date(self) -> datetime | None:
@@ -67,11 +70,30 @@ class Document:
             "copy_group": self.copy_group or None,
             "parent": self.parent or None,
             "source_url": self.source_url or None,
+            "site": self.site or None,
+            "votes": self.votes,
         }
 
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in re.split(r"\n\s*\n", self.body) if p.strip()]
+
+
+LEAST_VOTES = -(2**31)
+
+
+def votes_rank(doc: Document) -> int:
+    """What `sort=votes` orders by: the votes, and below every score a document without."""
+    return LEAST_VOTES if doc.votes is None else doc.votes
+
+
+def site_of(url: str | None) -> str:
+    """The publication a page's address names: its host, without `www.` or a port."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
 
 
 def iso_date(value: datetime | None) -> str | None:
@@ -112,6 +134,7 @@ def thread_documents(article: Article, source: str) -> list[Document]:
     found here too; copies across the archive need the whole index (`indexing`).
     """
     aid = article_id(article)
+    site = one_line(article.site or "") or site_of(article.url)
     documents = [
         Document(
             id=aid,
@@ -127,6 +150,8 @@ def thread_documents(article: Article, source: str) -> list[Document]:
             source=source,
             caption=article.caption or "",
             thread_length=len(article.comments),
+            site=site,
+            votes=article.votes,
         )
     ]
     positions = {c.key: c.position for c in article.comments if c.key}
@@ -151,6 +176,8 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 thread_length=len(article.comments),
                 signed=tuple(signatures(body)),
                 quotes=tuple(f"{aid}-c{p}" for p in quoted.get(comment.position, ())),
+                site=site,
+                votes=comment.votes,
             )
         )
     return documents

@@ -26,7 +26,18 @@ COPIED = "copied"
 
 
 # The facets every document has a key in, as `facet_keys` gives them: what engines keep.
-FACET_KEYS = ("kind", "author", "article", "year", "month", "date", "own_date", "signed", "copies")
+FACET_KEYS = (
+    "kind",
+    "author",
+    "article",
+    "year",
+    "month",
+    "date",
+    "own_date",
+    "signed",
+    "copies",
+    "site",
+)
 
 
 def facet_keys(doc: Document) -> dict[str, str]:
@@ -42,6 +53,7 @@ def facet_keys(doc: Document) -> dict[str, str]:
         "own_date": doc.date.date().isoformat() if doc.date else "",
         "signed": fold_author(doc.signed[0]) if doc.signed else "",
         "copies": COPIED if doc.copy_group else "",
+        "site": doc.site,
     }
 
 
@@ -134,6 +146,7 @@ class MonthFacet(YearFacet):
 
 FACETS: tuple[Facet, ...] = (
     Facet("kind"),
+    Facet("site"),
     AuthorFacet("author", labelled=True),
     Facet("article", labelled=True),
     YearFacet("year", limit_by_count=False),

@@ -19,7 +19,7 @@ from indexer.engines.base import QuerySyntaxError
 # without a field is looked for; other names for them; fields whose values match whole.
 SEARCH_FIELDS = ("title", "caption", "body")
 TEXT_ALIASES = {"text": "body"}
-VALUE_FIELDS = ("author", "kind", "article", "year", "copies")
+VALUE_FIELDS = ("author", "kind", "article", "year", "copies", "site")
 QUERY_FIELDS = (*SEARCH_FIELDS, *TEXT_ALIASES, *VALUE_FIELDS)
 FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_]\w*):")
 WILDCARD_TERM = re.compile(r"[^\s\"()]*[*?][^\s\"()]*")

@@ -36,7 +36,7 @@ from indexer.errors import HubbubError
 from indexer.facets import ALL_VALUES, BY_NAME, COPIED, FACET_LIMIT, FACETS, Facet, FacetValue
 from indexer.snippets import Passage, excerpt, marked
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "votes")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 EXPORT_CAP = 10_000
@@ -88,6 +88,7 @@ class SearchRequest:
     years: tuple[int, ...] = ()
     months: tuple[str, ...] = ()
     signed: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
     copies: bool = False  # only comments posted more than once
     after: date | None = None
     before: date | None = None
@@ -296,6 +297,7 @@ def filters_of(request: SearchRequest, bounds: dict[str, date]) -> Filters:
         "year": [str(year) for year in request.years],
         "month": request.months,
         "signed": request.signed,
+        "site": request.sites,
         "copies": (COPIED,) if request.copies else (),
     }
     return Filters(

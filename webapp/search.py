@@ -28,6 +28,7 @@ FACET_SHOWN = 10
 # The facet column, top to bottom: facet name and title ("date" is years, then months).
 FACET_COLUMN = (
     ("kind", "Kind"),
+    ("site", "Site"),
     ("author", "Author"),
     ("signed", "Signed"),
     ("date", "Date"),

@@ -19,6 +19,7 @@ from indexer import FacetValue, InvalidRequest, SearchRequest, SearchResult, dat
 # The filter arguments with their chip titles, in the order the chips show them.
 FILTER_TITLES = {
     "kind": "Kind",
+    "site": "Site",
     "author": "Author",
     "signed": "Signed",
     "copied": "Copies",
@@ -132,6 +133,7 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         years=tuple(whole_number("year", year) for year in filter_values(args, "year")),
         months=filter_values(args, "month"),
         signed=filter_values(args, "signed"),
+        sites=filter_values(args, "site"),
         copies=flag(args, "copied"),
         facets=requested_facets(args),
         **options,

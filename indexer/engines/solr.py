@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from indexer.documents import ARTICLE, COMMENT, Document, fold_author
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank
 from indexer.engines.base import Filters, IndexMissing, IndexOutdated, PageWanted
 from indexer.engines.solr_cluster import SolrCluster, SolrError, configset_name
 from indexer.facets import facet_keys
@@ -73,6 +73,7 @@ SORTS = {
     "newest": "sort_when desc,f_article asc,position desc,id asc",
     "oldest": "sort_when asc,f_article asc,position asc,id asc",
     "position": "position asc,id asc",
+    "votes": "vote_rank desc,sort_when desc,f_article asc,position desc,id asc",
 }
 SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|\s])')
 SEARCHABLE = re.compile(r"[^\W_]")
@@ -176,6 +177,7 @@ def to_solr(doc: Document) -> dict[str, object]:
     }
     present = {name: value for name, value in values.items() if value != ""}
     present["position"] = doc.position
+    present["vote_rank"] = votes_rank(doc)
     return present
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Filter, Occur, Query, Tokenizer
 
-from indexer.documents import ARTICLE, COMMENT, Document, fold_author
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank
 from indexer.engines.base import (
     Filters,
     IndexLocked,
@@ -67,7 +67,11 @@ NEARLY_FULL_BYTES = 1 << 20
 OS_ERROR = re.compile(r"\bos (?:error |\{ code: )(\d+)", re.IGNORECASE)  # as tantivy words it
 WRITER_THREADS = 2
 TITLE_BOOST = 2.0
-SORT_FIELDS = {"newest": ("newest", tantivy.Order.Desc), "oldest": ("oldest", tantivy.Order.Asc)}
+SORT_FIELDS = {
+    "newest": ("newest", tantivy.Order.Desc),
+    "oldest": ("oldest", tantivy.Order.Asc),
+    "votes": ("vote_rank", tantivy.Order.Desc),
+}
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest, as in Whoosh
 LAST_CHAR = "\U0010ffff"
 MAX_BUCKETS = 100_000  # a terms aggregation's size never goes past this
@@ -105,11 +109,13 @@ def build_schema() -> tantivy.Schema:
     for name in ("title", "caption", "body"):
         builder.add_text_field(name, tokenizer_name="en_stem")
     builder.add_text_field("words", tokenizer_name="default", index_option="basic")
-    for name in (*(f"f_{facet}" for facet in FACET_KEYS), *LABEL_FIELDS.values(), *SORT_FIELDS):
+    date_orders = ("newest", "oldest")
+    for name in (*(f"f_{facet}" for facet in FACET_KEYS), *LABEL_FIELDS.values(), *date_orders):
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in NUMBERED:
         builder.add_integer_field(f"n_{name}", indexed=True, fast=True)
     builder.add_integer_field("position", fast=True)
+    builder.add_integer_field("vote_rank", fast=True)
     builder.add_date_field("sort_date", indexed=True, fast=True)
     return builder.build()
 
@@ -185,6 +191,7 @@ def to_document(doc: Document) -> tantivy.Document:
         if keys[name]:
             present[f"n_{name}"] = key_number(keys[name])
     present["position"] = doc.position
+    present["vote_rank"] = votes_rank(doc)
     if doc.effective_date is not None:
         present["sort_date"] = doc.effective_date
     return tantivy.Document(**present)

@@ -30,7 +30,7 @@ from whoosh.highlight import ContextFragmenter
 from whoosh.index import LockError
 from whoosh.util.times import long_to_datetime
 
-from indexer.documents import ARTICLE, COMMENT, Document, fold_author
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank
 from indexer.engines.base import (
     Filters,
     IndexLocked,
@@ -141,6 +141,9 @@ def build_schema() -> Schema:
         signed_name=KeyColumn(sortable=True),
         quotes=STORED(),
         copy_group=ID(stored=True, sortable=True),
+        site=ID(stored=True, sortable=True),
+        votes=STORED(),
+        vote_rank=NumberColumn(bits=64, sortable=True),
         spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
     )
 
@@ -214,10 +217,14 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         "signed_name": doc.signed[0] if doc.signed else "",
         "quotes": list(doc.quotes),
         "copy_group": doc.copy_group,
+        "site": doc.site,
+        "vote_rank": votes_rank(doc),
         SPELLING_FIELD: unseen_words(doc.body, set() if spelled is None else spelled),
     }
     if doc.kind == ARTICLE:
         fields["title"] = doc.article_title
+    if doc.votes is not None:
+        fields["votes"] = doc.votes
     for name, value in (("date", doc.date), ("article_date", doc.article_date)):
         if value is not None:
             fields[name] = value
@@ -246,6 +253,8 @@ def from_stored(stored: Mapping) -> Document:
         signed=tuple(stored.get("signed", ())),
         quotes=tuple(stored.get("quotes", ())),
         copy_group=stored.get("copy_group", ""),
+        site=stored.get("site", ""),
+        votes=stored.get("votes"),
     )
 
 
@@ -723,15 +732,16 @@ class WhooshSnapshot:
         postings that cannot reach the page.
         """
         sortedby = None
-        if sort in ("newest", "oldest"):
-            reverse = sort == "newest"
-            sortedby = sorting.MultiFacet(
-                [
-                    sorting.FieldFacet("sort_date", reverse=reverse),
-                    sorting.FieldFacet("article_id"),
-                    sorting.FieldFacet("position", reverse=reverse),
-                ]
-            )
+        if sort in ("newest", "oldest", "votes"):
+            reverse = sort != "oldest"
+            by_date = [
+                sorting.FieldFacet("sort_date", reverse=reverse),
+                sorting.FieldFacet("article_id"),
+                sorting.FieldFacet("position", reverse=reverse),
+            ]
+            if sort == "votes":
+                by_date.insert(0, sorting.FieldFacet("vote_rank", reverse=True))
+            sortedby = sorting.MultiFacet(by_date)
         parsed = self.parse(text)
         # A wildcard's or fuzzy term's hits are highlighted from the terms each matched,
         # recorded while collecting; Whoosh would otherwise expand the term again for
@@ -881,6 +891,7 @@ def read_columns(searcher) -> Columns:
         "own_date": iso_dates("date"),
         "signed": signed,
         "copies": [COPIED if group else "" for group in column("copy_group")],
+        "site": column("site"),
     }
     days = np.fromiter(
         (int(d.replace("-", "")) if d else 0 for d in dates), dtype=np.int32, count=len(dates)

@@ -11,19 +11,46 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from indexer.readers.csv_export import looks_like_csv, parse_csv
 from indexer.readers.disqus import looks_like_disqus, parse_disqus
 from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes, looks_binary
+from indexer.readers.hackernews import looks_like_hackernews, parse_hackernews
 from indexer.readers.html import looks_like_html, parse_html
 from indexer.readers.jsonl import looks_like_jsonl, parse_jsonl
+from indexer.readers.reddit import looks_like_reddit, looks_like_zstd, parse_reddit
 from indexer.readers.text import parse_text
+from indexer.readers.warc import looks_like_warc, parse_warc
 from indexer.readers.wxr import looks_like_wxr, parse_wxr
 from indexer.records import Article
 
 __all__ = ["ReaderError", "SUPPORTED_SUFFIXES", "load_bytes", "looks_binary", "read_file"]
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xml", ".wxr", ".jsonl", ".ndjson")
+SUPPORTED_SUFFIXES = (
+    ".txt",
+    ".text",
+    ".html",
+    ".htm",
+    ".xml",
+    ".wxr",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".zst",
+    ".warc",
+    ".arc",
+    ".gz",
+    ".csv",
+    ".tsv",
+)
 
+# Compressed containers, recognised before the check that refuses binary files.
+PACKED: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
+    ("Reddit dump (zstandard)", looks_like_zstd, parse_reddit),
+    ("web archive (WARC or ARC)", looks_like_warc, parse_warc),
+)
 READERS: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
+    ("Reddit dump", looks_like_reddit, parse_reddit),
+    ("Hacker News items", looks_like_hackernews, parse_hackernews),
     ("JSON lines", looks_like_jsonl, parse_jsonl),
     ("Disqus export", looks_like_disqus, parse_disqus),
     ("WordPress export", looks_like_wxr, parse_wxr),
@@ -57,6 +84,12 @@ def read_file(path: Path) -> list[Article]:
     """
     data = load_bytes(path)
     head = data[:SNIFF_BYTES]
+    for _, looks_like, parse in PACKED:
+        if looks_like(head):
+            return parse(data)
     if looks_binary(head):
         raise ReaderError("binary file, not text")
-    return sniff_reader(head)(data)
+    parse = sniff_reader(head)
+    if parse is parse_text and looks_like_csv(head):
+        return parse_csv(data, folder=path.parent, name=path.name)
+    return parse(data)

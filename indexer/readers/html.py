@@ -215,18 +215,30 @@ def looks_like_html(head: bytes) -> bool:
     return bool(_HTML_START.match(text))
 
 
-def parse_html(data: bytes) -> list[Article]:
+def parse_html(
+    data: bytes,
+    *,
+    url: str | None = None,
+    saved_at: datetime | None = None,
+    charset: str | None = None,
+) -> list[Article]:
     """The article and comment thread of a saved HTML page, as a one-item list.
+
+    A page taken from a web archive brings what the archive knows better than the
+    page: the address it was fetched from (`url`, an http(s) address), when it was
+    fetched (`saved_at`, what relative dates count from) and the charset its HTTP
+    headers declared (`charset`). Without them they are read from the page.
 
     :raise ReaderError: when the page holds neither article text nor comments.
     """
-    text = decode_bytes(data)
+    text = decode_bytes(data, charset)
     with warnings.catch_warnings():
         # Only content that sniffed as HTML gets here; XML-looking bits stay HTML.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(text, "lxml")
-    context = DateContext(_language(soup), _saved_date(text[:SAVED_NOTE_BYTES], soup))
-    url = _url(soup)
+    saved_at = saved_at or _saved_date(text[:SAVED_NOTE_BYTES], soup)
+    context = DateContext(_language(soup), saved_at)
+    url = url if url and _is_address(url) else _url(soup)
     json_ld = [
         script.get_text() for script in soup.find_all("script", type="application/ld+json")
     ]
@@ -391,9 +403,13 @@ def _url(soup: BeautifulSoup) -> str | None:
     sources = (('link[rel~="canonical"]', "href"), ('meta[property="og:url"]', "content"))
     for selector, name in sources:
         value = attr((soup.head or soup).select_one(selector), name)
-        if len(value) <= MAX_URL_LENGTH and _HTTP_URL.match(value):
+        if _is_address(value):
             return value
     return None
+
+
+def _is_address(value: str) -> bool:
+    return len(value) <= MAX_URL_LENGTH and bool(_HTTP_URL.match(value))
 
 
 def _meta(soup: BeautifulSoup, selector: str) -> str:

@@ -1,8 +1,9 @@
 """JSON Lines: the way to bring in anything else, one article or comment per line.
 
 Fields: `kind` ("article" or "comment"), `id`, `article_id` (comments), `title`
-(articles), `author`, `date` (ISO 8601), `body`, `url`, `position`, `parent` (the
-`id` of the comment answered). Only `kind`, `body` and, for comments, `article_id`
+(articles), `author`, `date` (ISO 8601), `body`, `url`, `site` (articles: the
+publication, else the address's host), `votes` (a whole number), `position`, `parent`
+(the `id` of the comment answered). Only `kind`, `body` and, for comments, `article_id`
 are required. A file with a line that breaks these rules is refused as a whole,
 naming the line, so that nothing is half-imported.
 """
@@ -30,18 +31,34 @@ class PendingArticle:
     date: datetime | None = None
     byline: str | None = None
     url: str | None = None
+    site: str | None = None
+    votes: int | None = None
     seen: bool = False
     comments: list[tuple[float, int, dict]] = field(default_factory=list)
 
 
-def looks_like_jsonl(head: bytes) -> bool:
-    """Whether the file opens with a JSON object that has a `kind`."""
+UNREAD = object()  # a first line that runs past the part of the file sniffed
+
+
+def first_object(head: bytes) -> tuple[bytes, object] | None:
+    """The first line of a file that opens with a JSON object, with the object parsed,
+    or `UNREAD` where the line runs past `head`; None when it opens with no object."""
     first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
     if not first.startswith(b"{"):
-        return False
+        return None
     try:
-        record = json.loads(first)
+        return first, json.loads(first)
     except ValueError:
+        return first, UNREAD
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """Whether the file opens with a JSON object that has a `kind`."""
+    found = first_object(head)
+    if found is None:
+        return False
+    first, record = found
+    if record is UNREAD:
         return b'"kind"' in first
     return isinstance(record, dict) and "kind" in record
 
@@ -62,6 +79,12 @@ def parse_iso_date(value: object) -> datetime | None:
 def text_field(record: dict, name: str) -> str:
     value = record.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def whole_number(record: dict, name: str) -> int | None:
+    """A count as the line gives it; anything but a whole number is none."""
+    value = record.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def read_record(line_number: int, line: str) -> dict:
@@ -109,6 +132,8 @@ def parse_jsonl(data: bytes) -> list[Article]:
             article.date = parse_iso_date(record.get("date"))
             article.byline = text_field(record, "author") or None
             article.url = text_field(record, "url") or None
+            article.site = text_field(record, "site") or None
+            article.votes = whole_number(record, "votes")
             article.seen = True
         else:
             key = text_field(record, "article_id")
@@ -128,6 +153,7 @@ def build_article(key: str, article: PendingArticle) -> Article:
             date=parse_iso_date(record.get("date")),
             key=text_field(record, "id") or None,
             parent=text_field(record, "parent") or None,
+            votes=whole_number(record, "votes"),
         )
         for position, (_, _, record) in enumerate(sorted(article.comments, key=lambda c: c[:2]), 1)
     )
@@ -139,4 +165,6 @@ def build_article(key: str, article: PendingArticle) -> Article:
         url=article.url,
         key=key,
         comments=comments,
+        site=article.site,
+        votes=article.votes,
     )

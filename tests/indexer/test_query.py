@@ -63,7 +63,7 @@ def test_parse_reads_every_field_a_query_can_name(name):
 
 
 def test_parse_names_the_fields_there_are_when_refusing_one():
-    fields = "title, caption, body, text, author, kind, article, year, copies"
+    fields = "title, caption, body, text, author, kind, article, year, copies, site"
     with pytest.raises(QuerySyntaxError, match=f"no field 'id' \\(fields: {fields}\\)"):
         parse("id:putin")
 

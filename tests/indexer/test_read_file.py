@@ -46,3 +46,27 @@ def test_read_file_refuses_xml_and_json_in_other_shapes(tmp_path, content, reaso
     path.write_bytes(content)
     with pytest.raises(ReaderError, match=reason):
         read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "site", "comments"),
+    [
+        ("reddit/RC_sample.ndjson.zst", "r/AskHistorians", 12),
+        ("reddit/RS_sample.ndjson", "r/AskHistorians", 0),
+        ("hackernews/items.ndjson", "news.ycombinator.com", 9),
+        ("warc/news.warc.gz", "portside.example.org", 5),
+        ("csv/nyt-comments.csv", "The New York Times", 10),
+    ],
+)
+def test_read_file_knows_each_archive_shape_by_its_content(tmp_path, name, site, comments):
+    """Named without a telling suffix, each file still goes to its own reader."""
+    source = FIXTURES / name
+    renamed = tmp_path / "archive.dat"
+    renamed.write_bytes(source.read_bytes())
+    for extra in source.parent.glob(source.name + ".toml"):
+        (tmp_path / "archive.dat.toml").write_bytes(extra.read_bytes())
+    for extra in source.parent.glob("nyt-articles.csv"):
+        (tmp_path / extra.name).write_bytes(extra.read_bytes())
+    articles = read_file(renamed)
+    assert articles[0].site == site
+    assert sum(len(article.comments) for article in articles) == comments

@@ -70,6 +70,8 @@ def test_export_csv_row_holds_every_column(archive):
         "article_id": BUDGET_ID,
         "article_title": "Council votes on harbour budget",
         "position": "3",
+        "site": "",
+        "votes": "",
         "url": f"/article/{BUDGET_ID}#c3",
         "source_url": "",
         "body": "'-1 for this budget from me.",

@@ -141,11 +141,11 @@ def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, m
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ("sort=bogus", "Unknown sort 'bogus': use one of relevance, newest, oldest."),
+        ("sort=bogus", "Unknown sort 'bogus': use one of relevance, newest, oldest, votes."),
         ("before=soon", "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'soon'."),
         (
             "facet=colour",
-            "Unknown facet 'colour': use one of kind, author, article, year, month, signed,"
+            "Unknown facet 'colour': use one of kind, site, author, article, year, month, signed,"
             " copies.",
         ),
         ("facet_size=0", "The facet size must be between 1 and 100."),

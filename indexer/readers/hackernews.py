@@ -1,0 +1,281 @@
+"""Hacker News items as the official API returns them, one JSON item a line.
+
+Each item (https://github.com/HackerNews/API) has an integer `id` and a `type`:
+stories, jobs and polls become articles on `news.ycombinator.com`; comments join
+the article they are under, found by walking `parent` up through the comments they
+answer; a poll's options (`pollopt`) are added to its body, one paragraph each with
+its votes. Item ids are the keys of articles and comments alike.
+
+`text` is HTML and becomes plain paragraphs; a link the site shortened for display
+(`https://example.org/a/lo...`) is written out in full. A deleted item keeps its place with
+`[deleted]` as body and author, so that the replies under it stay where they were.
+A dead item (killed by flags or moderators) is kept with its text as written: an
+archive keeps what was said, and the record has no field to mark it.
+
+Comments are in thread order: replies after the comment they answer, siblings in
+the order their parent's `kids` ranks them, as the site showed them, and any it does
+not list by date, then id. Comments whose story is not in the file go to a
+stand-in article titled "Hacker News item <id>", keyed by the id their parents lead
+to. A line that is no item is refused, naming the line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from indexer.readers.files import ReaderError
+from indexer.readers.jsonl import UNREAD, first_object
+from indexer.readers.markup import html_to_text
+from indexer.readers.reddit import depth_first, epoch_date, json_lines, whole_number
+from indexer.records import Article, Comment
+from indexer.spacing import single_spaced
+
+HN = "https://news.ycombinator.com"
+SITE = "news.ycombinator.com"
+ARTICLE_TYPES = frozenset({"story", "job", "poll"})
+TYPES = ARTICLE_TYPES | {"comment", "pollopt"}
+DELETED = "[deleted]"
+DEAD_WITHOUT_TEXT = "[dead]"
+ANONYMOUS = "Anonymous"
+UNRANKED = float("inf")
+
+_NUMERIC_ID = re.compile(rb'"id"\s*:\s*\d')
+_ITEM_TYPE = re.compile(rb'"type"\s*:\s*"(?:story|comment|job|poll|pollopt)"')
+_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>([^<]*)</a>', re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Item:
+    """The fields of an item line that the archive keeps, its text already plain."""
+
+    id: int
+    type: str
+    author: str
+    text: str
+    date: datetime | None
+    title: str = ""
+    url: str = ""
+    score: int | None = None
+    parent: int | None = None
+    kids: tuple[int, ...] = ()
+    parts: tuple[int, ...] = ()
+    deleted: bool = False
+
+
+@dataclass(slots=True)
+class _Thread:
+    """An article's items, gathered while the lines may come in any order."""
+
+    comments: list[_Item] = field(default_factory=list)
+    options: list[_Item] = field(default_factory=list)
+
+
+def looks_like_hackernews(head: bytes) -> bool:
+    """Whether the first line is a Hacker News item: a numeric `id` and an item `type`.
+
+    A story's `kids` can make its line longer than `head`; then the field names are
+    looked for in the part that is there.
+    """
+    found = first_object(head)
+    if found is None:
+        return False
+    first, record = found
+    if record is UNREAD:
+        foreign = b'"kind"' in first or b'"subreddit"' in first
+        listed = _ITEM_TYPE.search(first) or b'"kids"' in first
+        return bool(_NUMERIC_ID.search(first) and listed and not foreign)
+    return (
+        isinstance(record, dict)
+        and record.get("type") in TYPES
+        and _item_id(record.get("id")) is not None
+        and "kind" not in record
+        and "subreddit" not in record
+    )
+
+
+def parse_hackernews(data: bytes) -> list[Article]:
+    """Stories, jobs and polls with their comments, in the order their threads first appear.
+
+    :raise ReaderError: naming the line that is no Hacker News item.
+    """
+    items: dict[int, _Item] = {}
+    for line_number, record in json_lines(data):
+        item = _read_item(line_number, record)
+        items.setdefault(item.id, item)  # an item fetched twice: the first is kept
+    if not items:
+        raise ReaderError("no records: every line is blank")
+    roots = _thread_roots(items)
+    threads: dict[int, _Thread] = {}
+    for item in items.values():
+        if item.type in ARTICLE_TYPES:
+            threads.setdefault(item.id, _Thread())
+        elif item.type == "comment":
+            threads.setdefault(roots[item.id], _Thread()).comments.append(item)
+        elif item.parent is not None:
+            threads.setdefault(item.parent, _Thread()).options.append(item)
+    return [_build_article(root, thread, items) for root, thread in threads.items()]
+
+
+def _item_id(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
+        return int(value)
+    return None
+
+
+def _ids(value: object) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(found for entry in value if (found := _item_id(entry)) is not None)
+
+
+def _read_item(line_number: int, record: dict) -> _Item:
+    item_id = _item_id(record.get("id"))
+    if item_id is None:
+        raise ReaderError(f"line {line_number}: no numeric 'id'")
+    kind = record.get("type")
+    if kind not in TYPES:
+        raise ReaderError(
+            f"line {line_number}: 'type' must be one of story, comment, job, poll, pollopt"
+        )
+    parent = _item_id(record.get("parent"))
+    if kind == "pollopt":
+        parent = _item_id(record.get("poll")) or parent
+        if parent is None:
+            raise ReaderError(f"line {line_number}: a poll option needs its 'poll'")
+    if kind == "comment" and parent is None:
+        raise ReaderError(f"line {line_number}: a comment needs its 'parent'")
+    deleted = record.get("deleted") is True
+    text = html_to_text(_full_links(record["text"])) if isinstance(record.get("text"), str) else ""
+    if deleted:
+        text = DELETED
+    elif not text and record.get("dead") is True:
+        text = DEAD_WITHOUT_TEXT
+    by = record.get("by")
+    author = DELETED if deleted else (by.strip() if isinstance(by, str) else "") or ANONYMOUS
+    title, url = record.get("title"), record.get("url")
+    return _Item(
+        id=item_id,
+        type=kind,
+        author=author,
+        text=text,
+        date=epoch_date(record.get("time")),
+        title=single_spaced(title) if isinstance(title, str) else "",
+        url=url.strip() if isinstance(url, str) else "",
+        score=whole_number(record.get("score")),
+        parent=parent,
+        kids=_ids(record.get("kids")),
+        parts=_ids(record.get("parts")),
+        deleted=deleted,
+    )
+
+
+def _full_links(markup: str) -> str:
+    """The text with each link HN shortened for display (`https://example.org/a/lo...`)
+    written out in full, so that the whole address can be searched."""
+
+    def written_out(link: re.Match[str]) -> str:
+        address, shown = html.unescape(link[1]), html.unescape(link[2])
+        if shown.endswith("...") and address.startswith(shown[:-3]):
+            return html.escape(address, quote=False)
+        return link[0]
+
+    return _LINK.sub(written_out, markup) if "..." in markup else markup
+
+
+def _thread_roots(items: dict[int, _Item]) -> dict[int, int]:
+    """For each comment, the id its chain of parents leads to: its story's, or the
+    first one missing from the file. Each chain is walked once; a loop of parents
+    (only a broken file has one) ends at the comment where it closes."""
+    roots: dict[int, int] = {}
+    for start, item in items.items():
+        if item.type != "comment" or start in roots:
+            continue
+        path: list[int] = []
+        on_path: set[int] = set()
+        node = start
+        while True:
+            current = items.get(node)
+            if current is None or current.type != "comment" or current.parent is None:
+                root = node
+                break
+            if node in roots:
+                root = roots[node]
+                break
+            if node in on_path:
+                root = node
+                break
+            path.append(node)
+            on_path.add(node)
+            node = current.parent
+        for member in path:
+            roots[member] = root
+    return roots
+
+
+def _build_article(root: int, thread: _Thread, items: dict[int, _Item]) -> Article:
+    parents = {c.parent for c in thread.comments if c.parent in items}
+    ranks = {
+        (parent, kid): rank for parent in parents for rank, kid in enumerate(items[parent].kids)
+    }
+    ordered = depth_first(
+        thread.comments,
+        key=lambda item: str(item.id),
+        parent=lambda item: str(item.parent) if item.parent is not None else None,
+        order=lambda item: (
+            ranks.get((item.parent, item.id), UNRANKED),
+            item.date is None,
+            item.date or datetime.min,
+            item.id,
+        ),
+    )
+    comments = tuple(
+        Comment(
+            author=item.author,
+            body=item.text,
+            position=position,
+            date=item.date,
+            key=str(item.id),
+            parent=parent,
+            votes=item.score,
+        )
+        for position, (item, parent) in enumerate(ordered, start=1)
+    )
+    own = items.get(root)
+    if own is None or own.type not in ARTICLE_TYPES:
+        return Article(
+            title=f"Hacker News item {root}",
+            body=_options(thread.options, ()),
+            url=f"{HN}/item?id={root}",
+            key=str(root),
+            comments=comments,
+            site=SITE,
+        )
+    body = "\n\n".join(part for part in (own.text, _options(thread.options, own.parts)) if part)
+    return Article(
+        title=own.title or f"Hacker News item {root}",
+        body=body,
+        date=own.date,
+        byline=own.author,
+        url=own.url or f"{HN}/item?id={root}",
+        key=str(root),
+        comments=comments,
+        site=SITE,
+        votes=own.score,
+    )
+
+
+def _options(options: list[_Item], parts: tuple[int, ...]) -> str:
+    """A poll's options as paragraphs, in the poll's display order, each with its votes."""
+    rank = {part: index for index, part in enumerate(parts)}
+    ordered = sorted(options, key=lambda option: (rank.get(option.id, UNRANKED), option.id))
+    return "\n\n".join(
+        f"{option.text} ({option.score} point{'' if option.score == 1 else 's'})"
+        if option.score is not None
+        else option.text
+        for option in ordered
+    )
