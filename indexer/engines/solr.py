@@ -68,8 +68,10 @@ MAX_SOLR_INT = 2**31 - 1
 TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 VALUE_FIELD_NAMES = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
+# Relevance alone lets Lucene skip blocks that cannot reach the page; a cursor needs
+# the unique key last (`cursor_sort`).
 SORTS = {
-    "relevance": "score desc,id asc",
+    "relevance": "score desc",
     "newest": "sort_when desc,f_article asc,position desc,id asc",
     "oldest": "sort_when asc,f_article asc,position asc,id asc",
     "position": "position asc,id asc",
@@ -418,6 +420,11 @@ def collection_bytes(generation: Path) -> int:
     return total
 
 
+def cursor_sort(sort: str) -> str:
+    """A sort Solr's cursor can page by: ending in the unique key."""
+    return sort if sort.endswith("id asc") else f"{sort},id asc"
+
+
 def stream(
     cluster: SolrCluster,
     path: str,
@@ -432,7 +439,13 @@ def stream(
     cursor, sent = "*", 0
     while limit is None or sent < limit:
         rows = PAGE_ROWS if limit is None else min(PAGE_ROWS, limit - sent)
-        params = [("q", query), ("fl", fl), ("sort", sort), ("rows", rows), ("cursorMark", cursor)]
+        params = [
+            ("q", query),
+            ("fl", fl),
+            ("sort", cursor_sort(sort)),
+            ("rows", rows),
+            ("cursorMark", cursor),
+        ]
         params += [("fq", f) for f in filters]
         answer = cluster.request(f"{path}/select", params)
         docs = answer["response"]["docs"]
