@@ -15,7 +15,7 @@ says what to do.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from indexer.authors import AuthorProfile, SignatureProfile, author_profile, signature_profile
@@ -86,6 +86,7 @@ class Archive:
         workers: int | None = None,
         command: str = "",
         solr: SolrTarget | None = None,
+        column_map: Mapping[str, str] | None = None,
     ) -> IndexSummary:
         """Bring the index up to date with the archive files under `paths` (see
         `indexer.indexing.index_paths` for each option)."""
@@ -99,6 +100,7 @@ class Archive:
             engine=engine,
             workers=workers,
             solr=solr,
+            column_map=column_map,
         )
 
     def add_records(

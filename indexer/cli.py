@@ -15,6 +15,7 @@ from indexer.engines import ENGINES, SolrTarget
 from indexer.errors import HubbubError
 from indexer.indexing import LOCK_WAIT_SECONDS, IndexSummary
 from indexer.layout import left_out_note
+from indexer.readers.csv_export import parse_column_map
 from indexer.search import SORTS, SearchRequest, SearchResult
 from indexer.snippets import Passage
 from indexer.spacing import single_spaced
@@ -175,6 +176,15 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     show_default=True,
     help="Copies of each shard of a new Solr collection.",
 )
+@click.option(
+    "--map",
+    "column_map",
+    default="",
+    metavar="FIELD=COLUMN,...",
+    help="How CSV columns map to Hubbub's fields, e.g. body=commentBody,author=userDisplayName,"
+    "date=createDate,article_id=articleID,parent=parentID,votes=recommendations "
+    "(over any FILE.csv.toml beside the CSV).",
+)
 @index_option
 def index(
     paths: tuple[Path, ...],
@@ -188,6 +198,7 @@ def index(
     collection: str,
     shards: int,
     replicas: int,
+    column_map: str,
     index_dir: Path,
 ) -> None:
     """Index archive files and folders (default: corpus/).
@@ -203,6 +214,7 @@ def index(
     progress = None if quiet else ProgressReport(sys.stderr.isatty())
     solr = SolrTarget(solr_urls, collection, shards, replicas)
     try:
+        columns = parse_column_map(column_map) if column_map else None
         summary = Archive.open(index_dir).index(
             paths or (DEFAULT_CORPUS,),
             rebuild=rebuild,
@@ -211,6 +223,7 @@ def index(
             command="hubbub index",
             engine=engine or ("solr" if solr_urls else None),
             solr=solr,
+            column_map=columns,
         )
     except HubbubError as error:
         raise click.ClickException(str(error)) from error

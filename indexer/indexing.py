@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -196,21 +196,31 @@ def under(source: str, folders: list[str]) -> bool:
     return any(source.startswith(folder + os.sep) for folder in folders)
 
 
-def fingerprint(path: Path) -> str:
+def fingerprint(path: Path, reading: str = "") -> str:
     """The file's content hash, taken only once `load_bytes` has found a regular file
     the readers would take: a FIFO or a device would block the run or never end, and
-    a huge file would take minutes to hash before being refused.
+    a huge file would take minutes to hash before being refused. `reading` names how
+    the file is read (a column map), so that reading it another way reads it again.
 
     :raise ReaderError: as `load_bytes` does, in the readers' words.
     """
-    return hashlib.sha256(load_bytes(path)).hexdigest()
+    digest = hashlib.sha256(load_bytes(path))
+    if reading:
+        digest.update(b"\0" + reading.encode("utf-8"))
+    return digest.hexdigest()
 
 
-def read_documents(file: Path) -> tuple[list[Document], str] | str:
+def map_text(column_map: Mapping[str, str] | None) -> str:
+    return ",".join(f"{field}={column}" for field, column in sorted((column_map or {}).items()))
+
+
+def read_documents(
+    file: Path, column_map: Mapping[str, str] | None = None
+) -> tuple[list[Document], str] | str:
     """The file's documents and a note on how its threads were read, or the reason
     it could not be read."""
     try:
-        articles = read_file(file)
+        articles = read_file(file, column_map)
     except ReaderError as error:
         return str(error)
     except Exception as error:  # a reader failing on one odd file must not stop the run
@@ -382,6 +392,7 @@ def index_paths(
     engine: str | None = None,
     workers: int | None = None,
     solr: SolrTarget | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> IndexSummary:
     """Bring the index up to date with the archive files under `paths`.
 
@@ -393,6 +404,9 @@ def index_paths(
     :param workers: processes that read files; by default one a core for big runs.
     :param solr: the SolrCloud a new Solr collection goes to; on later runs, new
         addresses for its nodes.
+    :param column_map: CSV columns to Hubbub's fields (`body=commentBody,...` parsed),
+        over the map files beside the CSVs. A file read with a map is known by its
+        content and the map: another map reads it again.
     :raise IndexLocked: when another process still holds the index after `wait`.
     :raise EngineMismatch: when `engine` differs from the live index's without `rebuild`.
     :raise OSError: when the index cannot be written (a full disk, read-only storage);
@@ -419,7 +433,7 @@ def index_paths(
             for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
                 run.remove(source)
                 summary.files_removed += 1
-            index_files(files, run, summary, progress, workers)
+            index_files(files, run, summary, progress, workers, column_map)
             run.finish()
         except BaseException:
             if fresh and live is not None:  # a failed rebuild: give its space back now
@@ -448,6 +462,7 @@ def index_files(
     summary: IndexSummary,
     progress: Progress | None = None,
     workers: int | None = None,
+    column_map: Mapping[str, str] | None = None,
 ) -> None:
     """Index the files into the run, in their order, skipping those unchanged; files
     with articles left out go last (`IndexRun.rereads`).
@@ -468,9 +483,9 @@ def index_files(
         if progress:
             progress(done, len(files), summary.documents)
 
-    with _FileReader(count) as reader:
+    with _FileReader(count, column_map) as reader:
         for file in files:
-            changed = _changed(file, run, summary)
+            changed = _changed(file, run, summary, map_text(column_map))
             window.append((file, changed, reader.submit(file) if changed else None))
             if len(window) > READ_AHEAD * count:
                 finish_one()
@@ -486,7 +501,8 @@ class _FileReader:
     breaks, the rest is read in this process.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, column_map: Mapping[str, str] | None = None) -> None:
+        self.column_map = column_map
         self.pool = None
         if workers > 1:
             self.pool = ProcessPoolExecutor(
@@ -506,11 +522,11 @@ class _FileReader:
     def submit(self, file: Path) -> Future:
         if self.pool is not None:
             try:
-                return self.pool.submit(read_documents, file)
+                return self.pool.submit(read_documents, file, self.column_map)
             except BrokenProcessPool:
                 self.pool = None
         future: Future = Future()
-        future.set_result(read_documents(file))
+        future.set_result(read_documents(file, self.column_map))
         return future
 
     def result(self, file: Path, future: Future) -> tuple[list[Document], str] | str:
@@ -518,7 +534,7 @@ class _FileReader:
             return future.result()
         except BrokenProcessPool:
             self.pool = None
-            return read_documents(file)
+            return read_documents(file, self.column_map)
 
 
 def _read_ahead(
@@ -532,7 +548,9 @@ def _read_ahead(
                 yield from read[0]
 
 
-def _changed(file: Path, run: IndexRun, summary: IndexSummary) -> _Changed | None:
+def _changed(
+    file: Path, run: IndexRun, summary: IndexSummary, reading: str = ""
+) -> _Changed | None:
     """The file's hash when it is to be read: its content is not the one indexed, or
     it had articles left out. Else None, the file counted as unchanged or skipped."""
     source = source_key(file)
@@ -540,7 +558,7 @@ def _changed(file: Path, run: IndexRun, summary: IndexSummary) -> _Changed | Non
         summary.skipped.append((shown(file), NOT_UTF8))
         return None
     try:
-        digest = fingerprint(file)
+        digest = fingerprint(file, reading)
     except ReaderError as error:
         _refuse(file, source, "", str(error), run, summary)
         return None

@@ -8,7 +8,7 @@ the file's content rather than its name, so that a mislabelled file still reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from indexer.readers.csv_export import looks_like_csv, parse_csv
@@ -74,11 +74,12 @@ def sniff_reader(head: bytes) -> Callable[[bytes], list[Article]]:
     return parse_text
 
 
-def read_file(path: Path) -> list[Article]:
+def read_file(path: Path, column_map: Mapping[str, str] | None = None) -> list[Article]:
     """Read one archive file into articles, choosing the reader by its content.
 
     A file named explicitly is read whatever its suffix; `SUPPORTED_SUFFIXES` only
-    tells the folder walker which files to pick.
+    tells the folder walker which files to pick. `column_map` maps a CSV export's
+    columns to Hubbub's fields, over any map file beside it.
 
     :raise ReaderError: when the file is empty, binary, or in no format we read.
     """
@@ -91,5 +92,6 @@ def read_file(path: Path) -> list[Article]:
         raise ReaderError("binary file, not text")
     parse = sniff_reader(head)
     if parse is parse_text and looks_like_csv(head):
-        return parse_csv(data, folder=path.parent, name=path.name)
+        columns = dict(column_map) if column_map else None
+        return parse_csv(data, column_map=columns, folder=path.parent, name=path.name)
     return parse(data)

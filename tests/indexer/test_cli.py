@@ -173,3 +173,39 @@ def test_stats_marks_threads_found_by_record_mining(runner, index_dir):
     notes = {Path(record["path"]).name: record["note"] for record in files}
     assert notes["mined.html"].startswith("comments found by record mining")
     assert notes["unsplit.html"].startswith("comments not split")
+
+
+NYT_MAP = (
+    "body=commentBody,author=userDisplayName,date=createDate,article_id=articleID,"
+    "parent=parentID,votes=recommendations,id=commentID"
+)
+
+
+def test_index_maps_a_csvs_columns_from_the_command_line(tmp_path):
+    """A CSV with no map file beside it reads with --map; another map reads it again."""
+    csv_file = tmp_path / "comments.csv"
+    csv_file.write_bytes((FIXTURES / "csv" / "nyt-comments.csv").read_bytes())
+    index_dir = tmp_path / "index"
+    runner = CliRunner()
+
+    unmapped = runner.invoke(cli, ["index", str(csv_file), "--index", str(index_dir)])
+    mapped = runner.invoke(
+        cli,
+        ["index", str(csv_file), "--map", NYT_MAP, "--index", str(index_dir), "--json", "--quiet"],
+    )
+    found = runner.invoke(
+        cli, ["search", "--sort", "votes", "--json", "--limit", "1", "--index", str(index_dir)]
+    )
+
+    assert "comments.csv" in unmapped.output and "Skipped 1 file" in unmapped.output
+    assert json.loads(mapped.output)["files_indexed"] == 1
+    [top] = json.loads(found.output)["hits"]
+    assert (top["author"], top["votes"]) == ("Ana Lucía", 40)
+
+
+def test_index_refuses_a_map_naming_no_field_of_hubbub(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["index", str(tmp_path), "--map", "colour=commentBody", "--index", str(tmp_path / "i")]
+    )
+    assert result.exit_code == 1
+    assert "colour" in result.output and "body" in result.output
