@@ -8,6 +8,9 @@ hits with the top 10 by relevance. None of them does what Hubbub does beyond tha
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import tantivy
+import urllib3
 from whoosh import index, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, TEXT, Schema
@@ -31,6 +35,9 @@ from bench.adapter import (
     Answer,
     Query,
 )
+from indexer.documents import fold_author
+from indexer.engines.solr import SolrTarget
+from indexer.engines.solr_cluster import SolrCluster, configset_name
 from indexer.records import Article
 
 
@@ -299,3 +306,133 @@ class Tantivy:
 
     def close(self) -> None:
         self._ix = None
+
+
+SOLR_SHARDS = 2
+SOLR_REPLICAS = 1
+SOLR_BATCH = 2_000  # rows per update request, as many as the Solr engine sends
+SOLR_POINTER = "collection.json"
+
+
+def solr_row(row: Row) -> dict[str, str]:
+    """A row in the configset's fields, each holding what the Solr engine puts there:
+    the case-folded author, the ISO day and the year as strings. Empty values are left
+    out, as the engine leaves them out."""
+    values = {
+        "id": row.id,
+        "f_kind": row.kind,
+        "f_author": fold_author(row.author),
+        "f_date": row.date.date().isoformat(),
+        "f_year": str(row.date.year),
+        "body": row.body,
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+class RawSolr:
+    """Solr over HTTP with urllib3, as its reference guide shows it, on the SolrCloud
+    HUBBUB_SOLR names and with Hubbub's own configset (the same analysis and fields):
+    a collection of two shards and one replica; rows posted as JSON to `/update` in
+    batches, then one commit; one `/select` per query: the standard parser on `body`
+    with `q.op=AND` (a prefix as `gov*`), filters as `fq` (a term query on f_author, a
+    range on f_date), JSON Facet API terms facets, the unified highlighter. Each hit
+    comes back whole (Solr's default `fl`), as the other peers read their hits'
+    documents and as a page of results needs them. Requests go to the nodes in turn,
+    like a load-balancing client; keep-alive connections."""
+
+    name = "Solr"
+
+    def __init__(self) -> None:
+        self._pool = urllib3.PoolManager(maxsize=4, retries=False)
+        self._urls: tuple[str, ...] = ()
+        self._turn = itertools.count()
+        self._collection = ""
+
+    def _node(self) -> str:
+        return self._urls[next(self._turn) % len(self._urls)]
+
+    def _call(self, method: str, path: str, **options: object) -> dict:
+        response = self._pool.request(method, f"{self._node()}/{self._collection}{path}", **options)
+        if response.status != 200:
+            raise RuntimeError(f"Solr answered {response.status}: {response.data[:500]!r}")
+        return json.loads(response.data)
+
+    def _connect(self) -> None:
+        self._urls = SolrTarget().with_environment().urls
+        if not self._urls:
+            raise RuntimeError("Set HUBBUB_SOLR to the addresses of the SolrCloud's nodes.")
+
+    def build(self, articles: Sequence[Article], folder: Path) -> None:
+        folder.mkdir(parents=True)
+        self._connect()
+        where = str(folder.resolve()).encode("utf-8")
+        self._collection = f"bench-solr-{hashlib.sha1(where).hexdigest()[:10]}"
+        cluster = SolrCluster(self._urls)
+        configset = configset_name()
+        cluster.ensure_configset(configset)
+        if self._collection in cluster.collections():
+            cluster.delete_collection(self._collection)
+        cluster.create_collection(self._collection, configset, SOLR_SHARDS, SOLR_REPLICAS)
+        (folder / SOLR_POINTER).write_text(json.dumps({"collection": self._collection}))
+        batch: list[dict[str, str]] = []
+        for row in rows(articles):
+            batch.append(solr_row(row))
+            if len(batch) == SOLR_BATCH:
+                self._post(batch)
+                batch = []
+        if batch:
+            self._post(batch)
+        self._post({"commit": {}})
+
+    def _post(self, body: object) -> None:
+        self._call(
+            "POST",
+            "/update",
+            body=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def open(self, folder: Path) -> None:
+        self._connect()
+        self._collection = json.loads((folder / SOLR_POINTER).read_text())["collection"]
+
+    @staticmethod
+    def params(query: Query) -> list[tuple[str, str]]:
+        """The one request's parameters for a query of the mix."""
+        params = [
+            ("q", query.text),
+            ("defType", "lucene"),
+            ("df", "body"),
+            ("q.op", "AND"),
+            ("rows", str(TOP)),
+        ]
+        if query.kind == AUTHOR:
+            params.append(("fq", "{!term f=f_author}" + fold_author(query.author or "")))
+        elif query.kind == DATES:
+            low = f'"{query.after.isoformat()}"' if query.after else "*"
+            high = f'"{query.before.isoformat()}"' if query.before else "*"
+            params.append(("fq", f"f_date:[{low} TO {high}]"))
+        elif query.kind == FACETS:
+            facets = {
+                "author": {"type": "terms", "field": "f_author", "limit": TOP_AUTHORS},
+                "year": {"type": "terms", "field": "f_year", "limit": 100},
+            }
+            params.append(("json.facet", json.dumps(facets)))
+        elif query.kind == HIGHLIGHTS:
+            params += [("hl", "true"), ("hl.method", "unified"), ("hl.fl", "body")]
+        return params
+
+    def query(self, query: Query) -> Answer:
+        answer = self._call("GET", "/select", fields=self.params(query))
+        ids = tuple(str(doc["id"]) for doc in answer["response"]["docs"])
+        extras = 0
+        if query.kind == FACETS:
+            found = answer.get("facets", {})
+            extras = sum(len(found.get(name, {}).get("buckets", [])) for name in ("author", "year"))
+        elif query.kind == HIGHLIGHTS:
+            lit = answer.get("highlighting", {})
+            extras = sum(1 for id_ in ids if (lit.get(id_) or {}).get("body"))
+        return Answer(int(answer["response"]["numFound"]), ids, extras)
+
+    def close(self) -> None:
+        self._pool.clear()

@@ -20,13 +20,15 @@ import shutil
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from bench import load, measure, report
-from bench.engines import ENGINES
+from bench.engines import DEFAULT_ENGINES, ENGINES
 from bench.generate import SEED, document_count, generate
 from bench.queries import all_queries
+from indexer import Article
 
 SERVED = ("hubbub", "hubbub-tantivy")  # the engines whose `/api/search` is load-tested
 
@@ -35,17 +37,28 @@ def log(started: float, message: str) -> None:
     print(f"[{time.perf_counter() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
 
 
-def measure_size(size: int, args: argparse.Namespace, started: float) -> dict:
-    """Every engine's figures for one archive size."""
+def corpus_authors(articles: Sequence[Article]) -> list[str]:
+    """The comments' authors, most active first: what the author queries pick from."""
+    return [
+        name for name, _ in Counter(c.author for a in articles for c in a.comments).most_common()
+    ]
+
+
+def measure_size(
+    size: int,
+    args: argparse.Namespace,
+    started: float,
+    settle: Callable[[str], None] | None = None,
+) -> dict:
+    """Every engine's figures for one archive size; `settle(engine)`, if given, runs
+    between an engine's build and its queries (a server may go on merging after it)."""
     work = args.work / str(size)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     before = time.perf_counter()
     articles = generate(size, args.seed)
     generate_s = time.perf_counter() - before
-    authors = [
-        name for name, _ in Counter(c.author for a in articles for c in a.comments).most_common()
-    ]
+    authors = corpus_authors(articles)
     corpus = work / "corpus.pickle"
     measure.save_corpus(articles, corpus)
     figures: dict = {
@@ -63,6 +76,8 @@ def measure_size(size: int, args: argparse.Namespace, started: float) -> dict:
         folder = work / key
         built = measure.in_child(measure.build, key, corpus, folder)
         log(started, f"{size:,} {key}: built in {built['seconds']:.1f} s")
+        if settle:
+            settle(key)
         queried = measure.in_child(measure.run_queries, key, folder, mix, args.cap)
         log(started, f"{size:,} {key}: queried")
         figures["engines"][key] = {
@@ -102,7 +117,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="seconds after which one kind of query stops, per engine",
     )
     parser.add_argument(
-        "--engines", default=",".join(ENGINES), help=f"comma-separated, from: {', '.join(ENGINES)}"
+        "--engines",
+        default=",".join(DEFAULT_ENGINES),
+        help=f"comma-separated, from: {', '.join(ENGINES)}",
     )
     parser.add_argument(
         "--api-seconds",

@@ -10,7 +10,7 @@ from pathlib import Path
 from bench.adapter import AUTHOR, DATES, FACETS, HIGHLIGHTS, KINDS, WILDCARD, Query
 from bench.engines import DEFAULT_ENGINES, ENGINES, SOLR_ENGINES
 from bench.peers import RawSolr, Row, solr_row
-from bench.solr import Cluster, alive, stop_cluster, targets_table
+from bench.solr import Cluster, alive, start_cluster, stop_cluster, targets_table
 
 
 def test_solr_engines_are_known_but_not_measured_by_default():
@@ -83,3 +83,15 @@ def test_a_process_of_the_cluster_left_running_is_killed(tmp_path: Path):
         for process in (script, left):
             if process.poll() is None:
                 process.kill()
+
+
+def test_a_cluster_that_does_not_start_is_reported_and_stopped(tmp_path: Path):
+    script = tmp_path / "cluster"
+    script.write_text("#!/bin/sh\necho 'node 1: http://127.0.0.1:1/solr pid 1'\nexit 1\n")
+    script.chmod(0o755)
+    try:
+        start_cluster(script, tmp_path / "run", 2, "64m")
+    except RuntimeError as error:
+        assert "did not start" in str(error)
+    else:
+        raise AssertionError("a cluster that printed one node of two was taken as started")
