@@ -43,6 +43,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+from indexer.readers.dumps import depth_first, epoch_date
 from indexer.readers.encoding import decode_bytes
 from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes
 from indexer.readers.markup import html_to_text
@@ -408,11 +409,8 @@ def _draft(
 
 def _thread(drafts: list[_Draft]) -> tuple[Comment, ...]:
     """The comments in thread order, numbered from 1: each followed by its replies,
-    siblings by date (undated last), then by row.
-
-    A reply whose parent is not in the file starts a thread of its own; a loop of
-    parents is entered at its earliest comment. Each comment is placed once.
-    """
+    siblings by date (undated last), then by row (`depth_first`). A comment id seen
+    twice is the same comment exported twice: the first is kept."""
     by_key: dict[str, _Draft] = {}
     kept: list[_Draft] = []
     for draft in drafts:
@@ -421,32 +419,12 @@ def _thread(drafts: list[_Draft]) -> tuple[Comment, ...]:
                 continue
             by_key[draft.key] = draft
         kept.append(draft)
-
-    def parent_of(draft: _Draft) -> str | None:
-        known = draft.parent in by_key and draft.parent != draft.key
-        return draft.parent if known else None
-
-    ordered = sorted(kept, key=lambda d: (d.date is None, d.date or datetime.min, d.row))
-    replies: dict[str, list[_Draft]] = {}
-    for draft in ordered:
-        parent = parent_of(draft)
-        if parent is not None:
-            replies.setdefault(parent, []).append(draft)
-    placed: set[int] = set()
-    threaded: list[_Draft] = []
-    starts = [draft for draft in ordered if parent_of(draft) is None] + ordered
-    for start in starts:
-        if start.row in placed:
-            continue
-        placed.add(start.row)
-        stack = [start]
-        while stack:  # each comment is pushed once: at most len(kept) turns
-            draft = stack.pop()
-            threaded.append(draft)
-            for reply in reversed(replies.get(draft.key or "", [])):
-                if reply.row not in placed:
-                    placed.add(reply.row)
-                    stack.append(reply)
+    threaded = depth_first(
+        kept,
+        key=lambda d: d.key if d.key is not None else f"\0row {d.row}",
+        parent=lambda d: d.parent,
+        order=lambda d: (d.date is None, d.date or datetime.min, d.row),
+    )
     return tuple(
         Comment(
             author=draft.author,
@@ -454,10 +432,10 @@ def _thread(drafts: list[_Draft]) -> tuple[Comment, ...]:
             position=position,
             date=draft.date,
             key=draft.key,
-            parent=parent_of(draft),
+            parent=parent,
             votes=draft.votes,
         )
-        for position, draft in enumerate(threaded, start=1)
+        for position, (draft, parent) in enumerate(threaded, start=1)
     )
 
 
@@ -505,10 +483,7 @@ def parse_date(value: str) -> datetime | None:
     if not value or len(value) > MAX_DATE_CHARS:
         return None
     if _EPOCH.fullmatch(value):
-        try:
-            return datetime.fromtimestamp(float(value), UTC).replace(tzinfo=None)
-        except (OverflowError, OSError, ValueError):
-            return None
+        return epoch_date(value)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:

@@ -26,10 +26,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from indexer.readers.dumps import depth_first, epoch_date
 from indexer.readers.files import ReaderError
 from indexer.readers.jsonl import UNREAD, first_object
 from indexer.readers.markup import html_to_text
-from indexer.readers.reddit import depth_first, epoch_date, json_lines, whole_number
+from indexer.readers.reddit import json_lines, whole_number
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
 
