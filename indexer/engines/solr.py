@@ -68,10 +68,11 @@ MAX_SOLR_INT = 2**31 - 1
 TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 VALUE_FIELD_NAMES = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
-# Relevance alone lets Lucene skip blocks that cannot reach the page; a cursor needs
-# the unique key last (`cursor_sort`).
+# Every sort ends in the unique key: equal scores would otherwise come back in the
+# order of whichever replica answered, and pages would overlap. It costs Lucene the
+# skipping of blocks that cannot reach the page.
 SORTS = {
-    "relevance": "score desc",
+    "relevance": "score desc,id asc",
     "newest": "sort_when desc,f_article asc,position desc,id asc",
     "oldest": "sort_when asc,f_article asc,position asc,id asc",
     "position": "position asc,id asc",
@@ -420,11 +421,6 @@ def collection_bytes(generation: Path) -> int:
     return total
 
 
-def cursor_sort(sort: str) -> str:
-    """A sort Solr's cursor can page by: ending in the unique key."""
-    return sort if sort.endswith("id asc") else f"{sort},id asc"
-
-
 def stream(
     cluster: SolrCluster,
     path: str,
@@ -442,7 +438,7 @@ def stream(
         params = [
             ("q", query),
             ("fl", fl),
-            ("sort", cursor_sort(sort)),
+            ("sort", sort),
             ("rows", rows),
             ("cursorMark", cursor),
         ]
