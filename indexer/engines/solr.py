@@ -64,15 +64,17 @@ LABEL_SECONDS = 60.0
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around matches in highlighted text
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest
 MAIN_TAG, DATES_TAG = "main", "dates"  # how facets name the query and the date filter
+STABLE_REPLICAS = ("shards.preference", "replica.base:stable:hash:q")  # one query, one replica
 MAX_SOLR_INT = 2**31 - 1
 TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 VALUE_FIELD_NAMES = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
-# Every sort ends in the unique key: equal scores would otherwise come back in the
-# order of whichever replica answered, and pages would overlap. It costs Lucene the
-# skipping of blocks that cannot reach the page.
+# Equal scores come back in the order of the replica that answered: every request for
+# a page of one query goes to the same replicas (STABLE_REPLICAS), so that its pages
+# never overlap. The other sorts end in the unique key.
+UNIQUE_LAST = "id asc"
 SORTS = {
-    "relevance": "score desc,id asc",
+    "relevance": "score desc",
     "newest": "sort_when desc,f_article asc,position desc,id asc",
     "oldest": "sort_when asc,f_article asc,position asc,id asc",
     "position": "position asc,id asc",
@@ -431,7 +433,10 @@ def stream(
     limit: int | None = None,
 ) -> Iterator[dict]:
     """Every document of a query in `sort` order (up to `limit`), a page at a time with
-    Solr's cursor, which costs the same however deep it goes."""
+    Solr's cursor, which costs the same however deep it goes; the cursor needs ties
+    broken by the unique key."""
+    if not sort.endswith(UNIQUE_LAST):
+        sort += f",{UNIQUE_LAST}"
     cursor, sent = "*", 0
     while limit is None or sent < limit:
         rows = PAGE_ROWS if limit is None else min(PAGE_ROWS, limit - sent)
@@ -547,6 +552,7 @@ def page_params(matched: str, page: PageWanted) -> list[tuple[str, object]]:
         ("start", page.offset),
         ("rows", page.limit),
         ("fl", "id,doc,body"),
+        STABLE_REPLICAS,
     ]
     if page.highlight and matched != EVERYTHING:
         params += [

@@ -78,3 +78,19 @@ def test_every_engine_orders_by_date_alike(archives, sort):
     }
     assert len(orders["whoosh"]) > 20
     assert orders == {engine: orders["whoosh"] for engine in orders}
+
+
+@pytest.mark.parametrize("query", ["", "putin", "russ*"])
+def test_relevance_pages_read_every_hit_once(archives, query):
+    """Equal scores are common (an empty query scores every document alike), and the
+    pages of one query must still never repeat or skip a hit, on every engine, however
+    often they are read; Solr answers each page from any of two replicas per shard."""
+    for engine, archive in archives.items():
+        total = archive.search(q=query).total
+        for _ in range(3):
+            seen = [
+                hit.document.id
+                for page in range(1, total // 3 + 2)
+                for hit in archive.search(q=query, per_page=3, page=page).hits
+            ]
+            assert len(seen) == len(set(seen)) == total, engine
