@@ -61,6 +61,7 @@ PAGE_ROWS = 2_000  # documents per request when reading many
 WRITE_RETRY_SECONDS = 120.0  # a write waits this long for a shard to have a leader again
 SNAPSHOT_SECONDS = 5.0  # a reader sees other writers' commits after this at most
 LABEL_SECONDS = 60.0
+PRIMED_LABELS = 200  # the keys with most documents, labelled with the first lookup
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around matches in highlighted text
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest
 MAIN_TAG, DATES_TAG = "main", "dates"  # how facets name the query and the date filter
@@ -678,23 +679,25 @@ class SolrSnapshot:
         with self._lock:
             known = self._labels[facet]
             missing = sorted(key for key in keys if key not in known)
+            first = not known
         for batch in chunks(missing, DELETE_CHUNK):
-            request = {
-                "keys": {
-                    "type": "terms",
-                    "field": f"f_{facet}",
-                    "limit": len(batch),
-                    "refine": True,
-                    "facet": {"label": label_facet(facet)},
-                }
-            }
+            keyed = {"type": "terms", "field": f"f_{facet}", "refine": True}
+            keyed["facet"] = {"label": label_facet(facet)}
+            request = {"keys": keyed | {"limit": len(batch)}}
+            if first:
+                request["top"] = keyed | {"limit": PRIMED_LABELS, "domain": {"query": EVERYTHING}}
+                first = False
             params = [
                 ("q", any_of(f"f_{facet}", batch)),
                 ("rows", 0),
                 ("json.facet", json.dumps(request)),
             ]
-            found = self.ask(params).get("facets", {}).get("keys", {}).get("buckets", [])
-            learnt = dict.fromkeys(batch, "") | {str(b["val"]): bucket_label(b) for b in found}
+            found = self.ask(params).get("facets", {})
+            buckets = [
+                *found.get("top", {}).get("buckets", []),
+                *found.get("keys", {}).get("buckets", []),
+            ]
+            learnt = dict.fromkeys(batch, "") | {str(b["val"]): bucket_label(b) for b in buckets}
             with self._lock:
                 known.update(learnt)
         with self._lock:
