@@ -157,12 +157,36 @@ def scalar_row(
     return cells
 
 
+def passes_note(results: dict) -> str:
+    """How the latency figures were taken, for the report's preamble."""
+    passes = results.get("passes", 1)
+    note = (
+        f"Each query kind ran {results['queries']} queries unless `n=` says fewer "
+        f"(time cap {results['cap']:.0f} s per kind and engine)"
+    )
+    if passes < 2:
+        return note + "."
+    return (
+        note + f", in {passes} passes over the whole mix, one kind after another. A median"
+        " or p95 is the median of the passes' figures, and [low–high] after a p95 gives the"
+        " lowest and highest pass's: one pass of 40 queries puts its p95 between the"
+        " second and third slowest query, where a single pause moves it."
+    )
+
+
+def p95_with_spread(lat: dict) -> str:
+    """The median pass's p95, and the lowest and highest pass's when there were several."""
+    if lat.get("passes", 1) < 2:
+        return number(lat["p95"])
+    return f"{number(lat['p95'])} [{number(lat['p95_low'])}–{number(lat['p95_high'])}]"
+
+
 def latency_row(kind: str, engines: dict, wanted: int) -> list[str]:
     base = engines.get(BASELINE, {}).get("latency", {}).get(kind)
     cells = [f"{kind}: median / p95 ms"]
     for name, figures in engines.items():
         lat = figures["latency"][kind]
-        cell = f"{number(lat['median'])} / {number(lat['p95'])}"
+        cell = f"{number(lat['median'])} / {p95_with_spread(lat)}"
         if base and name != BASELINE:
             cell += (
                 f" ({better(lat['median'], base['median'], False)} / "
@@ -338,8 +362,7 @@ def render(results: dict, plot: str | None) -> str:
             if any(BASELINE in size["engines"] for size in results["sizes"].values())
             else "Plain Whoosh was not in this run, so there are no ratios. "
         )
-        + f"Each query kind ran {results['queries']} queries unless `n=` says fewer "
-        f"(time cap {results['cap']:.0f} s per kind and engine).",
+        + passes_note(results),
         "",
     ]
     for n, size in results["sizes"].items():

@@ -30,6 +30,7 @@ from bench.generate import SEED, document_count, generate
 from bench.queries import all_queries
 from indexer import Article
 
+PASSES = 5  # passes over the query mix; figures are the median pass
 SERVED = ("hubbub", "hubbub-tantivy")  # the engines whose `/api/search` is load-tested
 
 
@@ -78,7 +79,7 @@ def measure_size(
         log(started, f"{size:,} {key}: built in {built['seconds']:.1f} s")
         if settle:
             settle(key)
-        queried = measure.in_child(measure.run_queries, key, folder, mix, args.cap)
+        queried = measure.in_child(measure.run_queries, key, folder, mix, args.cap, args.passes)
         log(started, f"{size:,} {key}: queried")
         figures["engines"][key] = {
             "name": ENGINES[key].name,
@@ -110,6 +111,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         " with --engines hubbub-tantivy,tantivy about 15 minutes)",
     )
     parser.add_argument("--queries", type=int, default=40, help="queries per kind")
+    parser.add_argument(
+        "--passes", type=int, default=PASSES, help="passes over each kind's queries"
+    )
     parser.add_argument(
         "--cap",
         type=float,
@@ -154,6 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         "date": date.today().isoformat(),
         "machine": report.machine(),
         "queries": args.queries,
+        "passes": args.passes,
         "cap": args.cap,
         "sizes": {},
     }

@@ -342,8 +342,8 @@ def ratio_table(size: dict) -> str:
     rows = [
         [
             kind,
-            f"{report.number(mine[kind]['median'])} / {report.number(mine[kind]['p95'])}",
-            f"{report.number(raw[kind]['median'])} / {report.number(raw[kind]['p95'])}",
+            f"{report.number(mine[kind]['median'])} / {report.p95_with_spread(mine[kind])}",
+            f"{report.number(raw[kind]['median'])} / {report.p95_with_spread(raw[kind])}",
             f"×{mine[kind]['median'] / raw[kind]['median']:.2f}",
             f"×{mine[kind]['p95'] / raw[kind]['p95']:.2f}",
         ]
@@ -491,9 +491,8 @@ def render(results: dict) -> str:
         results["command"],
         "```",
         "",
-        f"Each query kind ran {results['queries']} queries unless `n=` says fewer (time cap "
-        f"{results['cap']:.0f} s per kind and engine). Ratios (÷) are Hubbub (Solr) over "
-        "raw Solr: above 1 is slower than raw Solr.",
+        report.passes_note(results) + " Ratios (÷) are Hubbub (Solr) over raw Solr, of"
+        " those medians: above 1 is slower than raw Solr.",
         "",
     ]
     for n, size in results["sizes"].items():
@@ -530,6 +529,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000", help="documents, comma-separated")
     parser.add_argument("--queries", type=int, default=40, help="queries per kind")
+    parser.add_argument(
+        "--passes", type=int, default=run.PASSES, help="passes over each kind's queries"
+    )
     parser.add_argument("--cap", type=float, default=60.0, help="seconds per kind and engine")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
@@ -564,6 +566,7 @@ def main(argv: list[str] | None = None) -> None:
         "date": date.today().isoformat(),
         "machine": report.machine(),
         "queries": args.queries,
+        "passes": args.passes,
         "cap": args.cap,
         "warm_up": args.warm_up,
         "sizes": {},
