@@ -115,6 +115,10 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
         )
         for path, article, owner in summary.left_out:
             click.echo(f"  {path}: {left_out_note(article, owner)}")
+    if summary.passed_over:
+        click.echo("What each web archive held (only its HTML pages are read):")
+        for path, held in summary.passed_over:
+            click.echo(f"  {path}: {held}")
     if summary.mined:
         click.echo(
             f"Comments of {plural(summary.mined, 'page')} in no known markup were found by "

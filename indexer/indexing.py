@@ -34,7 +34,7 @@ from indexer.engines.base import IndexMissing, Store
 from indexer.errors import HubbubError
 from indexer.layout import FileRecord, IndexLayout, Manifest
 from indexer.processes import leave_with_parent
-from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, load_bytes, read_file
+from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, load_bytes, read_contents
 from indexer.readers.comment_mining import RECORD_MINING
 from indexer.records import Article
 
@@ -71,6 +71,7 @@ class IndexSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     not_split: list[tuple[str, str]] = field(default_factory=list)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)  # file, article, owner
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # file, what it held
     mined: int = 0
     generation: int = 0
     rebuilt: bool = False
@@ -102,6 +103,7 @@ class IndexSummary:
                 {"path": path, "article": article, "indexed_from": owner}
                 for path, article, owner in self.left_out
             ],
+            "passed_over": [{"path": path, "held": held} for path, held in self.passed_over],
             "threads_found_by_record_mining": self.mined,
             "generation": self.generation,
             "rebuilt": self.rebuilt,
@@ -214,19 +216,27 @@ def map_text(column_map: Mapping[str, str] | None) -> str:
     return ",".join(f"{field}={column}" for field, column in sorted((column_map or {}).items()))
 
 
-def read_documents(
-    file: Path, column_map: Mapping[str, str] | None = None
-) -> tuple[list[Document], str] | str:
-    """The file's documents and a note on how its threads were read, or the reason
-    it could not be read."""
+@dataclass(frozen=True)
+class FileDocuments:
+    """A read file's documents, a note on how its threads were read, and what it held
+    that was passed over."""
+
+    documents: list[Document]
+    note: str
+    passed_over: str
+
+
+def read_documents(file: Path, column_map: Mapping[str, str] | None = None) -> FileDocuments | str:
+    """The file's documents, or the reason it could not be read."""
     try:
-        articles = read_file(file, column_map)
+        read = read_contents(file, column_map)
     except ReaderError as error:
         return str(error)
     except Exception as error:  # a reader failing on one odd file must not stop the run
         return f"could not be read ({type(error).__name__}: {error})"
-    documents = [doc for article in articles for doc in thread_documents(article, source_key(file))]
-    return documents, thread_note(articles)
+    source = source_key(file)
+    documents = [doc for article in read.articles for doc in thread_documents(article, source)]
+    return FileDocuments(documents, thread_note(read.articles), read.passed_over)
 
 
 def thread_note(articles: list[Article]) -> str:
@@ -529,7 +539,7 @@ class _FileReader:
         future.set_result(read_documents(file, self.column_map))
         return future
 
-    def result(self, file: Path, future: Future) -> tuple[list[Document], str] | str:
+    def result(self, file: Path, future: Future) -> FileDocuments | str:
         try:
             return future.result()
         except BrokenProcessPool:
@@ -545,7 +555,7 @@ def _read_ahead(
         if future is not None and future.done() and future.exception() is None:
             read = future.result()
             if not isinstance(read, str):
-                yield from read[0]
+                yield from read.documents
 
 
 def _changed(
@@ -599,7 +609,7 @@ def _finish(
     if isinstance(read, str):
         _refuse(file, changed.source, changed.digest, read, run, summary)
         return
-    documents, note = read
+    documents, note = read.documents, read.note
     left_out = run.held_elsewhere(changed.source, documents, ahead)
     documents = [doc for doc in documents if doc.article_id not in left_out]
     summary.left_out += [(shown(file), article, owner) for article, owner in left_out.items()]
@@ -613,6 +623,8 @@ def _finish(
     if NOT_SPLIT in note:
         summary.not_split.append((shown(file), note))
     summary.mined += MINED in note
+    if read.passed_over:
+        summary.passed_over.append((shown(file), read.passed_over))
     run.add(changed.source, documents, record)
     summary.files_indexed += 1
     summary.articles += record.articles

@@ -56,3 +56,12 @@ class Article:
     comments_not_split: str | None = None
     site: str | None = None
     votes: int | None = None
+
+
+@dataclass(frozen=True)
+class FileContents:
+    """A file's articles, and what it held that was passed over, in a sentence for the
+    run's report (a web archive's revisits and other records)."""
+
+    articles: list[Article]
+    passed_over: str = ""

@@ -19,11 +19,19 @@ from indexer.readers.html import looks_like_html, parse_html
 from indexer.readers.jsonl import looks_like_jsonl, parse_jsonl
 from indexer.readers.reddit import looks_like_reddit, looks_like_zstd, parse_reddit
 from indexer.readers.text import parse_text
-from indexer.readers.warc import looks_like_warc, parse_warc
+from indexer.readers.warc import looks_like_warc, warc_contents
 from indexer.readers.wxr import looks_like_wxr, parse_wxr
-from indexer.records import Article
+from indexer.records import Article, FileContents
 
-__all__ = ["ReaderError", "SUPPORTED_SUFFIXES", "load_bytes", "looks_binary", "read_file"]
+__all__ = [
+    "FileContents",
+    "ReaderError",
+    "SUPPORTED_SUFFIXES",
+    "load_bytes",
+    "looks_binary",
+    "read_contents",
+    "read_file",
+]
 
 SUPPORTED_SUFFIXES = (
     ".txt",
@@ -43,10 +51,13 @@ SUPPORTED_SUFFIXES = (
     ".tsv",
 )
 
+
+Reader = Callable[[bytes], "list[Article] | FileContents"]
+
 # Compressed containers, recognised before the check that refuses binary files.
-PACKED: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
+PACKED: tuple[tuple[str, Callable[[bytes], bool], Reader], ...] = (
     ("Reddit dump (zstandard)", looks_like_zstd, parse_reddit),
-    ("web archive (WARC or ARC)", looks_like_warc, parse_warc),
+    ("web archive (WARC or ARC)", looks_like_warc, warc_contents),
 )
 READERS: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
     ("Reddit dump", looks_like_reddit, parse_reddit),
@@ -83,15 +94,24 @@ def read_file(path: Path, column_map: Mapping[str, str] | None = None) -> list[A
 
     :raise ReaderError: when the file is empty, binary, or in no format we read.
     """
+    return read_contents(path, column_map).articles
+
+
+def read_contents(path: Path, column_map: Mapping[str, str] | None = None) -> FileContents:
+    """`read_file`, with what the file held besides its articles."""
     data = load_bytes(path)
     head = data[:SNIFF_BYTES]
     for _, looks_like, parse in PACKED:
         if looks_like(head):
-            return parse(data)
+            return contents(parse(data))
     if looks_binary(head):
         raise ReaderError("binary file, not text")
     parse = sniff_reader(head)
     if parse is parse_text and looks_like_csv(head):
         columns = dict(column_map) if column_map else None
-        return parse_csv(data, column_map=columns, folder=path.parent, name=path.name)
-    return parse(data)
+        return contents(parse_csv(data, column_map=columns, folder=path.parent, name=path.name))
+    return contents(parse(data))
+
+
+def contents(read: list[Article] | FileContents) -> FileContents:
+    return read if isinstance(read, FileContents) else FileContents(read)

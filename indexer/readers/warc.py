@@ -37,7 +37,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from indexer.readers.files import SNIFF_BYTES, ReaderError, looks_binary
 from indexer.readers.html import parse_html
-from indexer.records import Article
+from indexer.records import Article, FileContents
 
 GZIP_MAGIC = b"\x1f\x8b"
 ARCHIVE_STARTS = (b"WARC/1.0", b"WARC/1.1", b"filedesc://")
@@ -121,10 +121,15 @@ def parse_warc(data: bytes) -> list[Article]:
     :raise ReaderError: when the file is no readable web archive, or holds no page
         with article text.
     """
+    return warc_contents(data).articles
+
+
+def warc_contents(data: bytes) -> FileContents:
+    """`parse_warc`'s articles, with the archive's counts of what was passed over."""
     articles, counts = read_warc(data)
     if not articles:
         raise ReaderError(f"no page with article text in the web archive ({counts.summary()})")
-    return articles
+    return FileContents(articles, counts.summary())
 
 
 def read_warc(data: bytes) -> tuple[list[Article], WarcCounts]:

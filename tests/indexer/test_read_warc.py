@@ -10,10 +10,13 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from indexer.cli import cli
+from indexer.indexing import index_paths
 from indexer.readers import warc
 from indexer.readers.files import ReaderError
 from indexer.readers.html import parse_html
@@ -295,3 +298,15 @@ def test_an_archive_that_unpacks_beyond_the_bound_is_refused(
     monkeypatch.setattr(warc, "MAX_UNPACKED_BYTES", 4096)
     with pytest.raises(ReaderError, match="unpacks to more than 4096 bytes"):
         read_warc(news())
+
+
+def test_the_run_says_what_each_web_archive_held(tmp_path: Path) -> None:
+    saved = tmp_path / "crawl.warc.gz"
+    saved.write_bytes(news())
+    index_dir = tmp_path / "index"
+    result = CliRunner().invoke(cli, ["index", str(saved), "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    held = "3 HTML pages, 1 revisit, 7 other records, 1 page not read"
+    assert f"  {saved}: {held}" in result.output
+    summary = index_paths([saved], tmp_path / "again")
+    assert summary.to_json()["passed_over"] == [{"path": str(saved), "held": held}]
