@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from bench import load, measure, report
+from bench import dump, load, measure, report
 from bench.engines import DEFAULT_ENGINES, ENGINES
 from bench.generate import SEED, document_count, generate
 from bench.queries import all_queries
@@ -102,6 +102,21 @@ def measure_size(
     return figures
 
 
+def measure_dump(comments: int, args: argparse.Namespace, started: float) -> dict:
+    """Write a Reddit-shaped dump, then index it in a child process of its own."""
+    work = args.work / "dump"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    path = work / "RC_bench.zst"
+    before = time.perf_counter()
+    written = dump.write_dump(path, comments, args.seed)
+    write_s = time.perf_counter() - before
+    log(started, f"dump of {comments:,} comments written in {write_s:.0f} s")
+    indexed = measure.in_child(dump.index_dump, path, work / "index")
+    log(started, f"dump indexed in {indexed['seconds']:.0f} s")
+    return {"comments": comments, "write_s": write_s, **written, **indexed}
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -132,6 +147,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="length of the /api/search load test (0 skips it)",
     )
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--dump-comments",
+        type=int,
+        default=0,
+        help="also write a Reddit-shaped .zst dump of this many comments and index it",
+    )
     parser.add_argument(
         "--work",
         type=Path,
@@ -164,6 +185,10 @@ def main(argv: list[str] | None = None) -> None:
     }
     for size in args.sizes:
         results["sizes"][str(size)] = measure_size(size, args, started)
+        results["seconds"] = time.perf_counter() - started
+        (args.work / "results.json").write_text(json.dumps(results, indent=1))
+    if args.dump_comments:
+        results["dump"] = measure_dump(args.dump_comments, args, started)
         results["seconds"] = time.perf_counter() - started
         (args.work / "results.json").write_text(json.dumps(results, indent=1))
     print(report.write(results, args.out, args.plot))

@@ -87,6 +87,7 @@ class Archive:
         command: str = "",
         solr: SolrTarget | None = None,
         column_map: Mapping[str, str] | None = None,
+        max_file_bytes: int | None = None,
     ) -> IndexSummary:
         """Bring the index up to date with the archive files under `paths` (see
         `indexer.indexing.index_paths` for each option)."""
@@ -101,6 +102,7 @@ class Archive:
             workers=workers,
             solr=solr,
             column_map=column_map,
+            max_file_bytes=max_file_bytes,
         )
 
     def add_records(

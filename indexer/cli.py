@@ -16,6 +16,7 @@ from indexer.errors import HubbubError
 from indexer.indexing import LOCK_WAIT_SECONDS, IndexSummary
 from indexer.layout import left_out_note
 from indexer.readers.csv_export import parse_column_map
+from indexer.readers.files import MAX_FILE_BYTES
 from indexer.search import SORTS, SearchRequest, SearchResult
 from indexer.snippets import Passage
 from indexer.spacing import single_spaced
@@ -77,12 +78,17 @@ class ProgressReport:
         self.started = time.monotonic()
         self.last_line = 0.0
 
-    def __call__(self, done: int, total: int, documents: int) -> None:
+    def __call__(self, done: int, total: int, documents: int, read: int, size: int) -> None:
+        """The bar fills with the bytes of the files read, so that it moves through one
+        large file as through many small ones."""
         now = time.monotonic()
-        rate = done / max(now - self.started, 1e-6)
-        text = f"{done:,}/{total:,} files · {documents:,} documents · {rate:,.0f} files/s"
+        rate = documents / max(now - self.started, 1e-6)
+        text = (
+            f"{done:,}/{total:,} files · {read / 2**20:,.0f}/{size / 2**20:,.0f} MB · "
+            f"{documents:,} documents · {rate:,.0f} documents/s"
+        )
         if self.on_terminal:
-            filled = self.BAR_WIDTH * done // max(total, 1)
+            filled = self.BAR_WIDTH * read // max(size, 1)
             bar = "#" * filled + "-" * (self.BAR_WIDTH - filled)
             click.echo(f"\r[{bar}] {text}", nl=done == total, err=True)
         elif done == total or now - self.last_line >= self.PLAIN_EVERY_SECONDS:
@@ -104,6 +110,11 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     )
     if summary.resumed:
         click.echo("Carried on from the run before, which stopped before it finished.")
+    for path, threads in summary.carried_on:
+        click.echo(
+            f"Carried on in {path} after the {plural(threads, 'thread')} a run before"
+            " had committed."
+        )
     if summary.skipped:
         click.echo(f"Skipped {plural(len(summary.skipped), 'file')}:")
         for path, reason in summary.skipped:
@@ -189,6 +200,15 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     "date=createDate,article_id=articleID,parent=parentID,votes=recommendations "
     "(over any FILE.csv.toml beside the CSV).",
 )
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(1, 1_000_000),
+    default=MAX_FILE_BYTES // 2**20,
+    show_default=True,
+    metavar="MB",
+    help="The largest file read whole (a saved page, an XML export, a web archive); dumps "
+    "of one record a line are read a piece at a time, at any size.",
+)
 @index_option
 def index(
     paths: tuple[Path, ...],
@@ -203,6 +223,7 @@ def index(
     shards: int,
     replicas: int,
     column_map: str,
+    max_file_size: int,
     index_dir: Path,
 ) -> None:
     """Index archive files and folders (default: corpus/).
@@ -228,6 +249,7 @@ def index(
             engine=engine or ("solr" if solr_urls else None),
             solr=solr,
             column_map=columns,
+            max_file_bytes=max_file_size * 2**20,
         )
     except HubbubError as error:
         raise click.ClickException(str(error)) from error

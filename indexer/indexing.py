@@ -23,8 +23,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from indexer import engines as archive
 from indexer.copies import copy_groups
@@ -32,11 +33,12 @@ from indexer.documents import ARTICLE, Document, thread_documents
 from indexer.engines import SolrTarget, check_engine, discard, open_store
 from indexer.engines.base import IndexMissing, Store
 from indexer.errors import HubbubError
-from indexer.layout import FileRecord, IndexLayout, Manifest
+from indexer.layout import PARTIAL, FileRecord, IndexLayout, Manifest
 from indexer.processes import leave_with_parent
-from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, load_bytes, read_contents
+from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_contents, read_in_pieces, sniffed
 from indexer.readers.comment_mining import RECORD_MINING
-from indexer.records import Article
+from indexer.readers.files import MAX_FILE_BYTES, file_size, too_large
+from indexer.records import Article, FileContents
 
 MAX_FILES = 1_000_000
 NOT_SPLIT = "comments not split"
@@ -50,8 +52,12 @@ BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
 NOT_UTF8 = "its path is not valid UTF-8: rename the file (or its folder) to index it"
 
-Progress = Callable[[int, int, int], None]
-"""Called after each file: files done, files in all, documents written so far."""
+HASH_PIECE_BYTES = 2**20
+PROGRESS_EVERY_BYTES = 4 * 2**20
+
+Progress = Callable[[int, int, int, int, int], None]
+"""Called after each file, and as a large file is read: files done, files in all,
+documents written so far, bytes of the files read so far, bytes of all the files."""
 
 
 class EngineMismatch(HubbubError, ValueError):
@@ -72,6 +78,7 @@ class IndexSummary:
     not_split: list[tuple[str, str]] = field(default_factory=list)
     left_out: list[tuple[str, str, str]] = field(default_factory=list)  # file, article, owner
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # file, what it held
+    carried_on: list[tuple[str, int]] = field(default_factory=list)  # file, threads already in
     mined: int = 0
     generation: int = 0
     rebuilt: bool = False
@@ -104,6 +111,10 @@ class IndexSummary:
                 for path, article, owner in self.left_out
             ],
             "passed_over": [{"path": path, "held": held} for path, held in self.passed_over],
+            "carried_on": [
+                {"path": path, "threads_already_indexed": threads}
+                for path, threads in self.carried_on
+            ],
             "threads_found_by_record_mining": self.mined,
             "generation": self.generation,
             "rebuilt": self.rebuilt,
@@ -198,18 +209,30 @@ def under(source: str, folders: list[str]) -> bool:
     return any(source.startswith(folder + os.sep) for folder in folders)
 
 
-def fingerprint(path: Path, reading: str = "") -> str:
-    """The file's content hash, taken only once `load_bytes` has found a regular file
-    the readers would take: a FIFO or a device would block the run or never end, and
-    a huge file would take minutes to hash before being refused. `reading` names how
-    the file is read (a column map), so that reading it another way reads it again.
+def fingerprint(path: Path, reading: str = "", max_bytes: int | None = None) -> tuple[str, bool]:
+    """The file's content hash, taken only once the readers have found a regular file
+    they would take, and whether it is read a piece at a time: a FIFO or a device would
+    block the run or never end, and a file too large to read whole would take minutes
+    to hash before being refused. `reading` names how the file is read (a column
+    map), so that reading it another way reads it again.
 
-    :raise ReaderError: as `load_bytes` does, in the readers' words.
+    :raise ReaderError: as the readers do, in their words.
     """
-    digest = hashlib.sha256(load_bytes(path))
+    found, head = sniffed(path)
+    in_pieces = read_in_pieces(found, head)
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if not in_pieces and (size := file_size(path)) > limit:
+        raise ReaderError(too_large(size, limit))
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while piece := handle.read(HASH_PIECE_BYTES):
+                digest.update(piece)
+    except OSError as exc:
+        raise ReaderError(f"cannot be read: {exc.strerror or exc}") from exc
     if reading:
         digest.update(b"\0" + reading.encode("utf-8"))
-    return digest.hexdigest()
+    return digest.hexdigest(), in_pieces
 
 
 def map_text(column_map: Mapping[str, str] | None) -> str:
@@ -226,17 +249,24 @@ class FileDocuments:
     passed_over: str
 
 
-def read_documents(file: Path, column_map: Mapping[str, str] | None = None) -> FileDocuments | str:
+def read_documents(
+    file: Path, column_map: Mapping[str, str] | None = None, max_bytes: int | None = None
+) -> FileDocuments | str:
     """The file's documents, or the reason it could not be read."""
     try:
-        read = read_contents(file, column_map)
+        read = read_contents(file, column_map, max_bytes)
+        articles = list(read.articles)
     except ReaderError as error:
         return str(error)
     except Exception as error:  # a reader failing on one odd file must not stop the run
-        return f"could not be read ({type(error).__name__}: {error})"
+        return unreadable(error)
     source = source_key(file)
-    documents = [doc for article in read.articles for doc in thread_documents(article, source)]
-    return FileDocuments(documents, thread_note(read.articles), read.passed_over)
+    documents = [doc for article in articles for doc in thread_documents(article, source)]
+    return FileDocuments(documents, thread_note(articles), read.passed_over())
+
+
+def unreadable(error: Exception) -> str:
+    return f"could not be read ({type(error).__name__}: {error})"
 
 
 def thread_note(articles: list[Article]) -> str:
@@ -269,6 +299,7 @@ class IndexRun:
         self.manifest = Manifest(engine) if create else layout.read_manifest(generation)
         self.batch: dict[str, list[Document]] = {}
         self.removals: list[str] = []
+        self.appending: set[str] = set()  # sources whose batch joins what the index holds
         self.pending_documents = 0
         self.manifest_changed = create  # a new generation names its engine from the start
         self.claimed: dict[str, str] = {}  # article id to the file this run gave it to
@@ -286,6 +317,16 @@ class IndexRun:
         self.pending_documents += len(documents)
         if len(self.batch) >= BATCH_FILES or self.pending_documents >= BATCH_DOCUMENTS:
             self.commit()
+
+    def add_part(
+        self, source: str, documents: list[Document], record: FileRecord, appended: bool
+    ) -> None:
+        """Commit one part of a file read a piece at a time, with its record saying how
+        far the file got; the first part of a file read anew replaces its old documents."""
+        if appended:
+            self.appending.add(source)
+        self.add(source, documents, record)
+        self.commit()
 
     def remove(self, source: str) -> None:
         self.removals.append(source)
@@ -331,12 +372,13 @@ class IndexRun:
 
     def commit(self) -> None:
         if self.batch or self.removals:
-            self.store.replace_sources(self.batch, remove=self.removals)
+            self.store.replace_sources(self.batch, remove=self.removals, appended=self.appending)
             self.manifest.copies_owed = True
             self.manifest_changed = True
         if self.manifest_changed:
             self.layout.write_manifest(self.generation, self.manifest)
         self.batch, self.removals, self.pending_documents = {}, [], 0
+        self.appending = set()
         self.manifest_changed = False
 
     def finish(self) -> None:
@@ -353,20 +395,24 @@ def refresh_copy_groups(store: Store) -> int:
     """Group the comments posted more than once, across the whole archive.
 
     Runs after the documents are in: a new comment may copy one indexed long ago.
-    Only comments whose group changed are rewritten.
+    Bodies are read as the store gives them, not held; only comments whose group
+    changed are rewritten.
 
     :return: how many comments changed group.
     """
-    present = {doc_id: (body, group) for doc_id, body, group in store.comment_bodies()}
-    wanted = {
-        doc_id: group[0]
-        for group in copy_groups((doc_id, body) for doc_id, (body, _) in present.items())
-        for doc_id in group
-    }
+    grouped: dict[str, str] = {}  # the comments in a group now, and their group
+
+    def bodies() -> Iterator[tuple[str, str]]:
+        for doc_id, body, group in store.comment_bodies():
+            if group:
+                grouped[doc_id] = group
+            yield doc_id, body
+
+    wanted = {doc_id: group[0] for group in copy_groups(bodies()) for doc_id in group}
     changes = {
         doc_id: wanted.get(doc_id, "")
-        for doc_id, (_, group) in present.items()
-        if wanted.get(doc_id, "") != group
+        for doc_id in sorted(grouped.keys() | wanted.keys())
+        if wanted.get(doc_id, "") != grouped.get(doc_id, "")
     }
     if changes:
         store.set_copy_groups(changes)
@@ -403,6 +449,7 @@ def index_paths(
     workers: int | None = None,
     solr: SolrTarget | None = None,
     column_map: Mapping[str, str] | None = None,
+    max_file_bytes: int | None = None,
 ) -> IndexSummary:
     """Bring the index up to date with the archive files under `paths`.
 
@@ -417,6 +464,8 @@ def index_paths(
     :param column_map: CSV columns to Hubbub's fields (`body=commentBody,...` parsed),
         over the map files beside the CSVs. A file read with a map is known by its
         content and the map: another map reads it again.
+    :param max_file_bytes: the largest file read whole (`MAX_FILE_BYTES` by default);
+        dumps of one record a line are read a piece at a time at any size.
     :raise IndexLocked: when another process still holds the index after `wait`.
     :raise EngineMismatch: when `engine` differs from the live index's without `rebuild`.
     :raise OSError: when the index cannot be written (a full disk, read-only storage);
@@ -443,7 +492,7 @@ def index_paths(
             for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
                 run.remove(source)
                 summary.files_removed += 1
-            index_files(files, run, summary, progress, workers, column_map)
+            index_files(files, run, summary, progress, workers, column_map, max_file_bytes)
             run.finish()
         except BaseException:
             if fresh and live is not None:  # a failed rebuild: give its space back now
@@ -459,11 +508,40 @@ def index_paths(
 
 @dataclass(frozen=True)
 class _Changed:
-    """A file to read: its name in the index, its hash and what the index knew of it."""
+    """A file to read: its name in the index, its hash, what the index knew of it, and
+    whether it is read a piece at a time."""
 
     source: str
     digest: str
     known: FileRecord | None
+    in_pieces: bool = False
+
+
+@dataclass
+class _Tally:
+    """How far a run has got through its files and their bytes, for progress reports."""
+
+    progress: Progress | None
+    files: int
+    total_bytes: int
+    done: int = 0
+    bytes_done: int = 0  # of the files done
+    reading: int = 0  # bytes read of the file being read
+
+    def report(self, documents: int) -> None:
+        if self.progress:
+            bytes_done = min(self.bytes_done + self.reading, self.total_bytes)
+            self.progress(self.done, self.files, documents, bytes_done, self.total_bytes)
+
+    def file_done(self, size: int, documents: int) -> None:
+        self.done += 1
+        self.bytes_done += size
+        self.reading = 0
+        self.report(documents)
+
+    def read_so_far(self, read: int, documents: int) -> None:
+        self.reading = read
+        self.report(documents)
 
 
 def index_files(
@@ -473,6 +551,7 @@ def index_files(
     progress: Progress | None = None,
     workers: int | None = None,
     column_map: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
 ) -> None:
     """Index the files into the run, in their order, skipping those unchanged; files
     with articles left out go last (`IndexRun.rereads`).
@@ -480,27 +559,159 @@ def index_files(
     Files are read by `workers` processes (by default one a core once there are
     `POOL_MIN_FILES` or more) a few files ahead of the one writer, which takes
     their documents in file order, so the index is the same whichever reads them.
+    A dump read a piece at a time is read by the writer itself, in its turn, and
+    committed in parts.
     """
     files = sorted(files, key=run.rereads)
     count = workers or (os.cpu_count() or 1 if len(files) >= POOL_MIN_FILES else 1)
+    sizes = {file: _size(file) for file in files}
+    tally = _Tally(progress, len(files), sum(sizes.values()))
     window: deque[tuple[Path, _Changed | None, Future | None]] = deque()
-    done = 0
 
     def finish_one() -> None:
-        nonlocal done
-        _finish(*window.popleft(), reader, run, summary, _read_ahead(window))
-        done += 1
-        if progress:
-            progress(done, len(files), summary.documents)
+        file, changed, future = window.popleft()
+        _finish(file, changed, future, reader, run, summary, _read_ahead(window))
+        tally.file_done(sizes[file], summary.documents)
 
-    with _FileReader(count, column_map) as reader:
+    with _FileReader(count, column_map, max_bytes) as reader:
         for file in files:
-            changed = _changed(file, run, summary, map_text(column_map))
+            changed = _changed(file, run, summary, map_text(column_map), max_bytes)
+            if changed is not None and changed.in_pieces:
+                while window:
+                    finish_one()
+                _index_in_pieces(file, changed, run, summary, column_map, tally)
+                tally.file_done(sizes[file], summary.documents)
+                continue
             window.append((file, changed, reader.submit(file) if changed else None))
             if len(window) > READ_AHEAD * count:
                 finish_one()
         while window:
             finish_one()
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
+
+
+class _CountedFile:
+    """An open file that tells how many of its bytes were read, every few megabytes, so
+    that the progress bar moves through a large file (compressed bytes, for a dump)."""
+
+    def __init__(self, handle: BinaryIO, read_so_far: Callable[[int], None]) -> None:
+        self._handle = handle
+        self._read_so_far = read_so_far
+        self._read = self._reported = 0
+
+    def read(self, size: int = -1) -> bytes:
+        return self._counted(self._handle.read(size))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._counted(self._handle.readline(size))
+
+    def _counted(self, data: bytes) -> bytes:
+        self._read += len(data)
+        if self._read - self._reported >= PROGRESS_EVERY_BYTES:
+            self._reported = self._read
+            self._read_so_far(self._read)
+        return data
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> _CountedFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _index_in_pieces(
+    file: Path,
+    changed: _Changed,
+    run: IndexRun,
+    summary: IndexSummary,
+    column_map: Mapping[str, str] | None,
+    tally: _Tally,
+) -> None:
+    """Index a dump read a piece at a time, committing every `BATCH_DOCUMENTS` documents
+    with a record of how many threads are in, so that a run that stops resumes after
+    them. The readers check every line before giving the first thread, so a damaged
+    file gives none; a file that fails later keeps what was committed, and the next
+    run carries on from there."""
+    source = changed.source
+    known = changed.known
+    resuming = known is not None and known.status == PARTIAL and known.sha256 == changed.digest
+    record = known if resuming and known else FileRecord(changed.digest, PARTIAL)
+    skip = record.threads_done
+    appended = resuming
+    if resuming:
+        summary.carried_on.append((shown(file), skip))
+    notes: dict[str, None] = {}
+    pending: list[Document] = []
+    threads = 0
+
+    def commit_part(status: str) -> None:
+        nonlocal record, pending, appended
+        left_out = run.held_elsewhere(source, pending)
+        documents = [doc for doc in pending if doc.article_id not in left_out]
+        summary.left_out += [(shown(file), article, owner) for article, owner in left_out.items()]
+        articles = sum(1 for doc in documents if doc.kind == ARTICLE)
+        record = replace(
+            record,
+            status=status,
+            articles=record.articles + articles,
+            comments=record.comments + len(documents) - articles,
+            note="; ".join(notes),
+            left_out={**record.left_out, **left_out},
+            threads_done=threads,
+        )
+        run.add_part(source, documents, record, appended)
+        summary.articles += articles
+        summary.comments += len(documents) - articles
+        appended, pending = True, []
+        tally.report(summary.documents)
+
+    def opener(path: Path) -> _CountedFile:
+        handle = path.open("rb")
+        return _CountedFile(handle, lambda read: tally.read_so_far(read, summary.documents))
+
+    opened: list[FileContents] = []
+
+    def contents() -> Iterator[Article]:
+        opened.append(read_contents(file, column_map, opener=opener))
+        yield from opened[0].articles
+
+    articles = contents()
+    while True:
+        try:
+            article = next(articles)
+        except StopIteration:
+            break
+        except Exception as error:  # a reader failing on one odd file must not stop the run
+            reason = str(error) if isinstance(error, ReaderError) else unreadable(error)
+            if not appended:
+                _refuse(file, source, changed.digest, reason, run, summary)
+            else:
+                kept = f"{reason}; the {threads:,} threads read before stay, and the next run"
+                summary.skipped.append((shown(file), f"{kept} carries on after them"))
+            return
+        threads += 1
+        if threads <= skip:
+            continue
+        notes.update(dict.fromkeys(filter(None, [thread_note([article])])))
+        pending += thread_documents(article, source)
+        if len(pending) >= BATCH_DOCUMENTS:
+            commit_part(PARTIAL)
+    commit_part("indexed")
+    summary.files_indexed += 1
+    if held := opened[0].passed_over():
+        summary.passed_over.append((shown(file), held))
+    if NOT_SPLIT in record.note:
+        summary.not_split.append((shown(file), record.note))
+    summary.mined += MINED in record.note
 
 
 class _FileReader:
@@ -511,8 +722,11 @@ class _FileReader:
     breaks, the rest is read in this process.
     """
 
-    def __init__(self, workers: int, column_map: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, workers: int, column_map: Mapping[str, str] | None, max_bytes: int | None
+    ) -> None:
         self.column_map = column_map
+        self.max_bytes = max_bytes
         self.pool = None
         if workers > 1:
             self.pool = ProcessPoolExecutor(
@@ -532,11 +746,11 @@ class _FileReader:
     def submit(self, file: Path) -> Future:
         if self.pool is not None:
             try:
-                return self.pool.submit(read_documents, file, self.column_map)
+                return self.pool.submit(read_documents, file, self.column_map, self.max_bytes)
             except BrokenProcessPool:
                 self.pool = None
         future: Future = Future()
-        future.set_result(read_documents(file, self.column_map))
+        future.set_result(read_documents(file, self.column_map, self.max_bytes))
         return future
 
     def result(self, file: Path, future: Future) -> FileDocuments | str:
@@ -544,7 +758,7 @@ class _FileReader:
             return future.result()
         except BrokenProcessPool:
             self.pool = None
-            return read_documents(file, self.column_map)
+            return read_documents(file, self.column_map, self.max_bytes)
 
 
 def _read_ahead(
@@ -559,7 +773,7 @@ def _read_ahead(
 
 
 def _changed(
-    file: Path, run: IndexRun, summary: IndexSummary, reading: str = ""
+    file: Path, run: IndexRun, summary: IndexSummary, reading: str, max_bytes: int | None
 ) -> _Changed | None:
     """The file's hash when it is to be read: its content is not the one indexed, or
     it had articles left out. Else None, the file counted as unchanged or skipped."""
@@ -568,15 +782,15 @@ def _changed(
         summary.skipped.append((shown(file), NOT_UTF8))
         return None
     try:
-        digest = fingerprint(file, reading)
+        digest, in_pieces = fingerprint(file, reading, max_bytes)
     except ReaderError as error:
         _refuse(file, source, "", str(error), run, summary)
         return None
     known = run.manifest.files.get(source)
-    if known and known.sha256 == digest and not known.left_out:
+    if known and known.sha256 == digest and not known.left_out and known.status != PARTIAL:
         summary.files_unchanged += 1
         return None
-    return _Changed(source, digest, known)
+    return _Changed(source, digest, known, in_pieces)
 
 
 def _refuse(
@@ -585,7 +799,7 @@ def _refuse(
     """Report a file that cannot be read; record it, unless an earlier version of it is
     in the index, which stays."""
     known = run.manifest.files.get(source)
-    if known and known.status == "indexed":
+    if known and known.status in ("indexed", PARTIAL):
         reason += "; its earlier version stays in the index"
     else:
         run.record_skipped(source, FileRecord(digest, "skipped", reason))

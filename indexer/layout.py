@@ -41,7 +41,7 @@ class FileRecord:
     """What the index knows of one source file: its content hash and how it went."""
 
     sha256: str
-    status: str  # "indexed" or "skipped"
+    status: str  # "indexed", "skipped", or "partial" while a large file is committed in parts
     reason: str = ""
     articles: int = 0
     comments: int = 0
@@ -49,6 +49,19 @@ class FileRecord:
     # Articles left out because another file holds them: article id to that file.
     # A file with some is read again on every run, to take them once they are free.
     left_out: dict[str, str] = field(default_factory=dict)
+    # Threads of a partial file committed so far: a run that stopped resumes after them.
+    threads_done: int = 0
+
+
+PARTIAL = "partial"
+
+
+def described(record: FileRecord) -> dict:
+    """A file's record as `stats` shows it: how far it got only while it is partial."""
+    shown = vars(record).copy()
+    if record.status != PARTIAL:
+        del shown["threads_done"]
+    return shown
 
 
 def left_out_note(article: str, owner: str) -> str:

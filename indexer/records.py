@@ -6,6 +6,7 @@ carrying its `Comment` records in thread order.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,10 +59,15 @@ class Article:
     votes: int | None = None
 
 
+def nothing_passed_over() -> str:
+    return ""
+
+
 @dataclass(frozen=True)
 class FileContents:
     """A file's articles, and what it held that was passed over, in a sentence for the
-    run's report (a web archive's revisits and other records)."""
+    run's report (a web archive's revisits and other records), known once the articles
+    are read."""
 
-    articles: list[Article]
-    passed_over: str = ""
+    articles: Iterable[Article]
+    passed_over: Callable[[], str] = nothing_passed_over

@@ -9,7 +9,7 @@ from indexer.documents import ARTICLE, COMMENT
 from indexer.engines import no_index_message, open_engine, size_on_disk
 from indexer.engines.base import IndexMissing
 from indexer.facets import ALL_VALUES
-from indexer.layout import IndexLayout
+from indexer.layout import IndexLayout, described
 from indexer.search import SearchRequest, select
 
 TOP_AUTHORS = 10
@@ -73,7 +73,7 @@ def index_stats(index_dir: Path) -> IndexStats:
         indexed_at=manifest.indexed_at,
         engine=manifest.engine,
         generation=generation.name,
-        files=[{"path": path, **vars(record)} for path, record in sorted(manifest.files.items())],
+        files=[{"path": path, **described(r)} for path, r in sorted(manifest.files.items())],
         generations=generations_on_disk(layout, generation),
     )
 

@@ -166,10 +166,15 @@ class Engine(Protocol):
 
 class Store(Protocol):
     def replace_sources(
-        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+        self,
+        documents: Mapping[str, Sequence[Document]],
+        remove: Iterable[str] = (),
+        appended: Collection[str] = (),
     ) -> None:
         """Drop the `remove` sources and make each given source's documents exactly
-        these, in one atomic commit."""
+        these, in one atomic commit; the documents of an `appended` source join those
+        the index holds of it (a file too large for one commit, committed in parts), each
+        replacing any of the same id (a part a stopped run committed, read again)."""
 
     def publish(self) -> None:
         """Make this generation the one readers search, before the index folder's

@@ -312,11 +312,15 @@ class SolrStore:
         self._pointer.save(self._generation)
 
     def replace_sources(
-        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+        self,
+        documents: Mapping[str, Sequence[Document]],
+        remove: Iterable[str] = (),
+        appended: Collection[str] = (),
     ) -> None:
         """Deletions and additions become visible together, at the commit: Solr opens a
         new searcher only then (the configset commits nothing on its own that would)."""
-        for sources in chunks([*remove, *documents], DELETE_CHUNK):
+        replaced = [*remove, *(source for source in documents if source not in appended)]
+        for sources in chunks(replaced, DELETE_CHUNK):
             self._update({"delete": {"query": any_of("source", sources)}})
         added = [to_solr(doc) for docs in documents.values() for doc in docs]
         for batch in chunks(added, ADD_CHUNK):

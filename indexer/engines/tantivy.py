@@ -281,13 +281,18 @@ class TantivyStore:
             self._ix.reload()
 
     def replace_sources(
-        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+        self,
+        documents: Mapping[str, Sequence[Document]],
+        remove: Iterable[str] = (),
+        appended: Collection[str] = (),
     ) -> None:
         def change(writer) -> None:
-            for source in [*remove, *documents]:
+            for source in [*remove, *(s for s in documents if s not in appended)]:
                 writer.delete_documents_by_term("source", source)
-            for docs in documents.values():
+            for source, docs in documents.items():
                 for doc in docs:
+                    if source in appended:  # a part committed before a run stopped comes again
+                        writer.delete_documents_by_term("id", doc.id)
                     writer.add_document(to_document(doc))
 
         self._write(change)

@@ -310,16 +310,21 @@ class WhooshStore:
             raise
 
     def replace_sources(
-        self, documents: Mapping[str, Sequence[Document]], remove: Iterable[str] = ()
+        self,
+        documents: Mapping[str, Sequence[Document]],
+        remove: Iterable[str] = (),
+        appended: Collection[str] = (),
     ) -> None:
         def change(writer) -> None:
             for source in remove:
                 writer.delete_by_term("source", source)
             for source, docs in documents.items():
-                writer.delete_by_term("source", source)
+                if source not in appended:
+                    writer.delete_by_term("source", source)
+                add = writer.update_document if source in appended else writer.add_document
                 spelled: set[str] = set()
                 for doc in docs:
-                    writer.add_document(**to_fields(doc, spelled))
+                    add(**to_fields(doc, spelled))
 
         self._write(sum(len(docs) for docs in documents.values()), change)
 

@@ -1,23 +1,35 @@
 """Readers: one module per input format, each turning a file into `Article` records.
 
-`read_file` is the single entry point: it refuses what is no archive (folders,
-binaries, huge files) with a reason the user can act on, then picks the reader by
-the file's content rather than its name, so that a mislabelled file still reads.
+`read_contents` is the single entry point: it refuses what is no archive (folders,
+binaries, files too large to read whole) with a reason the user can act on, then picks
+the reader by the file's content rather than its name, so that a mislabelled file
+still reads. Dumps of one record a line and web archives are read from the open file
+a piece at a time, whatever their size; other formats are read whole, up to a limit.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from indexer.readers.csv_export import looks_like_csv, parse_csv
 from indexer.readers.disqus import looks_like_disqus, parse_disqus
-from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes, looks_binary
-from indexer.readers.hackernews import looks_like_hackernews, parse_hackernews
+from indexer.readers.files import (
+    UNICODE_BOMS,
+    ReaderError,
+    file_size,
+    load_bytes,
+    looks_binary,
+    read_head,
+)
+from indexer.readers.hackernews import looks_like_hackernews, parse_hackernews, read_hackernews
 from indexer.readers.html import looks_like_html, parse_html
-from indexer.readers.jsonl import looks_like_jsonl, parse_jsonl
-from indexer.readers.reddit import looks_like_reddit, looks_like_zstd, parse_reddit
+from indexer.readers.jsonl import looks_like_jsonl, parse_jsonl, read_jsonl
+from indexer.readers.lines import looks_like_zstd
+from indexer.readers.reddit import looks_like_reddit, parse_reddit, read_reddit
 from indexer.readers.text import parse_text
 from indexer.readers.warc import looks_like_warc, warc_contents
 from indexer.readers.wxr import looks_like_wxr, parse_wxr
@@ -31,6 +43,7 @@ __all__ = [
     "looks_binary",
     "read_contents",
     "read_file",
+    "streamed",
 ]
 
 SUPPORTED_SUFFIXES = (
@@ -52,37 +65,76 @@ SUPPORTED_SUFFIXES = (
 )
 
 
-Reader = Callable[[bytes], "list[Article] | FileContents"]
+@dataclass(frozen=True)
+class Format:
+    """An input format: how to know it from a file's first bytes, how to read it whole,
+    and, for dumps and web archives, how to read it from the open file."""
+
+    name: str
+    looks_like: Callable[[bytes], bool]
+    parse: Callable[[bytes], list[Article] | FileContents]
+    stream: Callable[[BinaryIO], Iterator[Article] | FileContents] | None = None
+
 
 # Compressed containers, recognised before the check that refuses binary files.
-PACKED: tuple[tuple[str, Callable[[bytes], bool], Reader], ...] = (
-    ("Reddit dump (zstandard)", looks_like_zstd, parse_reddit),
-    ("web archive (WARC or ARC)", looks_like_warc, warc_contents),
+PACKED = (
+    Format("Reddit dump (zstandard)", looks_like_zstd, parse_reddit, read_reddit),
+    Format("web archive (WARC or ARC)", looks_like_warc, warc_contents, warc_contents),
 )
-READERS: tuple[tuple[str, Callable[[bytes], bool], Callable[[bytes], list[Article]]], ...] = (
-    ("Reddit dump", looks_like_reddit, parse_reddit),
-    ("Hacker News items", looks_like_hackernews, parse_hackernews),
-    ("JSON lines", looks_like_jsonl, parse_jsonl),
-    ("Disqus export", looks_like_disqus, parse_disqus),
-    ("WordPress export", looks_like_wxr, parse_wxr),
-    ("HTML page", looks_like_html, parse_html),
+FORMATS = (
+    Format("Reddit dump", looks_like_reddit, parse_reddit, read_reddit),
+    Format("Hacker News items", looks_like_hackernews, parse_hackernews, read_hackernews),
+    Format("JSON lines", looks_like_jsonl, parse_jsonl, read_jsonl),
+    Format("Disqus export", looks_like_disqus, parse_disqus),
+    Format("WordPress export", looks_like_wxr, parse_wxr),
+    Format("HTML page", looks_like_html, parse_html),
 )
+TEXT = Format("plain text", lambda head: True, parse_text)
+
+
 XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml", re.IGNORECASE)
+WIDE_TEXT = tuple(bom for bom, encoding in UNICODE_BOMS if encoding != "utf-8-sig")
 
 
-def sniff_reader(head: bytes) -> Callable[[bytes], list[Article]]:
-    """The reader for a file that starts with `head`, chosen by content, not by name.
+def format_of(head: bytes) -> Format:
+    """The format of a file that starts with `head`, chosen by content, not by name.
 
-    :raise ReaderError: for XML or JSON in a shape no reader takes.
+    :raise ReaderError: for a binary file, or XML or JSON in a shape no reader takes.
     """
-    for _, looks_like, parse in READERS:
-        if looks_like(head):
-            return parse
+    for found in PACKED:
+        if found.looks_like(head):
+            return found
+    if looks_binary(head):
+        raise ReaderError("binary file, not text")
+    for found in FORMATS:
+        if found.looks_like(head):
+            return found
     if XML_START.match(head):
         raise ReaderError("an XML file that is neither a WordPress (WXR) nor a Disqus export")
     if head.lstrip().startswith((b"[", b"{")):
         raise ReaderError('JSON that is not JSON lines (one {"kind": ...} object a line)')
-    return parse_text
+    return TEXT
+
+
+def sniffed(path: Path) -> tuple[Format, bytes]:
+    """The file's format and first bytes.
+
+    :raise ReaderError: when it is no file the readers take.
+    """
+    file_size(path)
+    head = read_head(path)
+    return format_of(head), head
+
+
+def read_in_pieces(found: Format, head: bytes) -> bool:
+    """Whether a file is read a piece at a time (at any size) rather than whole: a web
+    archive, or a dump of one record a line in UTF-8."""
+    return found.stream is not None and not head.startswith(WIDE_TEXT)
+
+
+def streamed(path: Path) -> bool:
+    """Whether the file is read a piece at a time, at any size, rather than whole."""
+    return read_in_pieces(*sniffed(path))
 
 
 def read_file(path: Path, column_map: Mapping[str, str] | None = None) -> list[Article]:
@@ -94,24 +146,56 @@ def read_file(path: Path, column_map: Mapping[str, str] | None = None) -> list[A
 
     :raise ReaderError: when the file is empty, binary, or in no format we read.
     """
-    return read_contents(path, column_map).articles
+    return list(read_contents(path, column_map).articles)
 
 
-def read_contents(path: Path, column_map: Mapping[str, str] | None = None) -> FileContents:
-    """`read_file`, with what the file held besides its articles."""
-    data = load_bytes(path)
-    head = data[:SNIFF_BYTES]
-    for _, looks_like, parse in PACKED:
-        if looks_like(head):
-            return contents(parse(data))
-    if looks_binary(head):
-        raise ReaderError("binary file, not text")
-    parse = sniff_reader(head)
-    if parse is parse_text and looks_like_csv(head):
+def read_contents(
+    path: Path,
+    column_map: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
+    opener: Callable[[Path], BinaryIO] | None = None,
+) -> FileContents:
+    """`read_file`'s articles, with what the file held besides them. A dump of one record
+    a line or a web archive gives its articles as they are read (`FileContents.articles`
+    is then an iterator, which raises `ReaderError` on damage), from the file `opener`
+    opens (by default `Path.open("rb")`); any other file is read whole if no larger
+    than `max_bytes`.
+    """
+    found, head = sniffed(path)
+    if found.stream is not None and read_in_pieces(found, head):
+        return _streaming(path, found.stream, opener or _open_binary)
+    data = load_bytes(path, max_bytes)
+    if found is TEXT and looks_like_csv(head):
         columns = dict(column_map) if column_map else None
-        return contents(parse_csv(data, column_map=columns, folder=path.parent, name=path.name))
-    return contents(parse(data))
+        return _contents(parse_csv(data, column_map=columns, folder=path.parent, name=path.name))
+    return _contents(found.parse(data))
 
 
-def contents(read: list[Article] | FileContents) -> FileContents:
+def _open_binary(path: Path) -> BinaryIO:
+    return path.open("rb")
+
+
+def _streaming(
+    path: Path,
+    stream: Callable[[BinaryIO], Iterator[Article] | FileContents],
+    opener: Callable[[Path], BinaryIO],
+) -> FileContents:
+    """A file's contents read from the file `opener` opens once the first article is
+    asked for, and closed when the last is given."""
+    opened: list[FileContents] = []
+
+    def articles() -> Iterator[Article]:
+        try:
+            handle = opener(path)
+        except OSError as exc:
+            raise ReaderError(f"cannot be read: {exc.strerror or exc}") from exc
+        with handle:
+            found = _contents(stream(handle))
+            opened.append(found)
+            yield from found.articles
+
+    return FileContents(articles(), lambda: opened[0].passed_over() if opened else "")
+
+
+def _contents(read: Iterable[Article] | FileContents) -> FileContents:
     return read if isinstance(read, FileContents) else FileContents(read)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import math
 import stat
 from pathlib import Path
 
@@ -44,13 +45,10 @@ class ReaderError(HubbubError):
     """A file that cannot be read as an archive; the message says why, for the user."""
 
 
-def load_bytes(path: Path) -> bytes:
-    """The file's bytes, once it is known to be a readable, non-empty regular file.
+def file_size(path: Path) -> int:
+    """The size of a file the readers would take: a regular, non-empty file.
 
-    Readers call this rather than reading the file themselves so that every format
-    refuses the same things with the same words.
-
-    :raise ReaderError: when the path is no regular file, unreadable, empty or too large.
+    :raise ReaderError: when the path is no regular file, unreadable or empty.
     """
     try:
         status = path.stat()
@@ -62,22 +60,56 @@ def load_bytes(path: Path) -> bytes:
         raise ReaderError("is a folder, not a file")
     if not stat.S_ISREG(status.st_mode):
         raise ReaderError("not a regular file")
-    if status.st_size > MAX_FILE_BYTES:
-        raise ReaderError(_too_large(status.st_size))
+    if not status.st_size:
+        raise ReaderError("empty file")
+    return status.st_size
+
+
+def read_head(path: Path) -> bytes:
+    """The first bytes of a file `file_size` took, which tell its format.
+
+    :raise ReaderError: when it cannot be read.
+    """
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise ReaderError(f"cannot be read: {exc.strerror or exc}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise ReaderError(_too_large(len(data)))
+    if not head:
+        raise ReaderError("empty file")
+    return head
+
+
+def load_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, once it is known to be a readable, non-empty regular file no
+    larger than `max_bytes` (by default `MAX_FILE_BYTES`).
+
+    Readers call this rather than reading the file themselves so that every format
+    refuses the same things with the same words.
+
+    :raise ReaderError: when the path is no regular file, unreadable, empty or too large.
+    """
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    size = file_size(path)
+    if size > limit:
+        raise ReaderError(too_large(size, limit))
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ReaderError(f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise ReaderError(too_large(len(data), limit))
     if not data:
         raise ReaderError("empty file")
     return data
 
 
-def _too_large(size: int) -> str:
-    return f"too large: {size / 2**20:.1f} MB, the limit is {MAX_FILE_BYTES // 2**20} MB"
+def too_large(size: int, limit: int) -> str:
+    return (
+        f"too large to read whole: {size / 2**20:.1f} MB, the limit is {limit / 2**20:.0f} MB;"
+        f" 'hubbub index --max-file-size {math.ceil(size / 2**20)}' reads it"
+    )
 
 
 def looks_binary(head: bytes) -> bool:

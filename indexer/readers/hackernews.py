@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import BinaryIO
 
 from indexer.readers.dumps import depth_first, epoch_date
 from indexer.readers.files import ReaderError
 from indexer.readers.jsonl import UNREAD, first_object
+from indexer.readers.lines import json_lines
 from indexer.readers.markup import html_to_text
-from indexer.readers.reddit import json_lines, whole_number
+from indexer.readers.reddit import whole_number
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
 
@@ -102,8 +105,14 @@ def parse_hackernews(data: bytes) -> list[Article]:
 
     :raise ReaderError: naming the line that is no Hacker News item.
     """
+    return list(read_hackernews(data))
+
+
+def read_hackernews(source: bytes | BinaryIO) -> Iterator[Article]:
+    """`parse_hackernews` over an open file, read a piece at a time: every line is read
+    and checked before the first article comes, so a broken file gives none."""
     items: dict[int, _Item] = {}
-    for line_number, record in json_lines(data):
+    for line_number, record in json_lines(source):
         item = _read_item(line_number, record)
         items.setdefault(item.id, item)  # an item fetched twice: the first is kept
     if not items:
@@ -117,7 +126,8 @@ def parse_hackernews(data: bytes) -> list[Article]:
             threads.setdefault(roots[item.id], _Thread()).comments.append(item)
         elif item.parent is not None:
             threads.setdefault(item.parent, _Thread()).options.append(item)
-    return [_build_article(root, thread, items) for root, thread in threads.items()]
+    for root in list(threads):
+        yield _build_article(root, threads.pop(root), items)
 
 
 def _item_id(value: object) -> int | None:

@@ -11,30 +11,18 @@ naming the line, so that nothing is half-imported.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from indexer.readers.encoding import decode_bytes
 from indexer.readers.files import ReaderError
+from indexer.readers.lines import json_lines
 from indexer.readers.markup import paragraphs
+from indexer.readers.threads import ThreadRecords
 from indexer.records import Article, Comment
 
-MAX_LINE_CHARS = 5_000_000
-
-
-@dataclass
-class PendingArticle:
-    """An article being assembled while its comments may still come on later lines."""
-
-    title: str = ""
-    body: str = ""
-    date: datetime | None = None
-    byline: str | None = None
-    url: str | None = None
-    site: str | None = None
-    votes: int | None = None
-    seen: bool = False
-    comments: list[tuple[float, int, dict]] = field(default_factory=list)
+ARTICLE_RECORD, COMMENT_RECORD = "a", "c"
 
 
 UNREAD = object()  # a first line that runs past the part of the file sniffed
@@ -87,15 +75,8 @@ def whole_number(record: dict, name: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def read_record(line_number: int, line: str) -> dict:
-    if len(line) > MAX_LINE_CHARS:
-        raise ReaderError(f"line {line_number}: longer than {MAX_LINE_CHARS} characters")
-    try:
-        record = json.loads(line)
-    except ValueError as error:
-        raise ReaderError(f"line {line_number}: not JSON ({error})") from error
-    if not isinstance(record, dict):
-        raise ReaderError(f"line {line_number}: not a JSON object")
+def check_record(line_number: int, record: dict) -> dict:
+    """The line's object, once it is known to be an article or a comment."""
     kind = record.get("kind")
     if kind not in ("article", "comment"):
         raise ReaderError(f"line {line_number}: 'kind' must be \"article\" or \"comment\"")
@@ -119,52 +100,85 @@ def parse_jsonl(data: bytes) -> list[Article]:
     Comments are ordered by `position` when given, else by line, and numbered 1..N.
     A comment whose article has no line of its own gets an article titled by its id.
     """
-    pending: dict[str, PendingArticle] = {}
-    for line_number, line in enumerate(decode_bytes(data).splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = read_record(line_number, line)
-        if record["kind"] == "article":
-            key = text_field(record, "id") or f"line-{line_number}"
-            article = pending.setdefault(key, PendingArticle())
-            article.title = text_field(record, "title") or key
-            article.body = paragraphs(record["body"])
-            article.date = parse_iso_date(record.get("date"))
-            article.byline = text_field(record, "author") or None
-            article.url = text_field(record, "url") or None
-            article.site = text_field(record, "site") or None
-            article.votes = whole_number(record, "votes")
-            article.seen = True
-        else:
-            key = text_field(record, "article_id")
-            order = comment_order(record, line_number)
-            pending.setdefault(key, PendingArticle()).comments.append((*order, record))
-    if not pending:
-        raise ReaderError("no records: every line is blank")
-    return [build_article(key, article) for key, article in pending.items()]
+    return list(read_jsonl(decode_bytes(data).encode("utf-8")))
 
 
-def build_article(key: str, article: PendingArticle) -> Article:
+def read_jsonl(source: bytes | BinaryIO) -> Iterator[Article]:
+    """`parse_jsonl` over UTF-8 text or an open file of it, read a line at a time: every
+    line is read and checked before the first article comes, so a broken file gives
+    none. Lines wait for the end of the file in `ThreadRecords`, on disk once they are
+    many, so memory stays flat whatever the file's size."""
+    with ThreadRecords() as kept:
+        for line_number, record in json_lines(source):
+            check_record(line_number, record)
+            if record["kind"] == "article":
+                key = text_field(record, "id") or f"line-{line_number}"
+                kept.add(key, "", article_fields(record, key), replace=True)
+            else:
+                key = text_field(record, "article_id")
+                kept.add(key, f"#{line_number}", comment_fields(record, line_number))
+        if not kept:
+            raise ReaderError("no records: every line is blank")
+        for key, payloads in kept.groups():
+            yield build_article(key, payloads)
+
+
+def article_fields(record: dict, key: str) -> list:
+    """What an article line gives; a later line of the same id gives it anew."""
+    return [
+        ARTICLE_RECORD,
+        text_field(record, "title") or key,
+        paragraphs(record["body"]),
+        text_field(record, "date"),
+        text_field(record, "author") or None,
+        text_field(record, "url") or None,
+        text_field(record, "site") or None,
+        whole_number(record, "votes"),
+    ]
+
+
+def comment_fields(record: dict, line_number: int) -> list:
+    """What a comment line gives, with its place: `position` when given, else its line."""
+    return [
+        COMMENT_RECORD,
+        *comment_order(record, line_number),
+        text_field(record, "author") or "Anonymous",
+        paragraphs(record["body"]),
+        text_field(record, "date"),
+        text_field(record, "id") or None,
+        text_field(record, "parent") or None,
+        whole_number(record, "votes"),
+    ]
+
+
+def build_article(key: str, payloads: list[list]) -> Article:
+    """An article with its comments numbered 1..N in order; titled by its id when the
+    file has no line of its own for it."""
+    found = [p for p in payloads if p[0] == ARTICLE_RECORD]
+    _, title, body, day, byline, url, site, votes = found[-1] if found else [""] * 8
+    ordered = sorted((p for p in payloads if p[0] == COMMENT_RECORD), key=lambda p: p[1:3])
     comments = tuple(
         Comment(
-            author=text_field(record, "author") or "Anonymous",
-            body=paragraphs(record["body"]),
+            author=author,
+            body=text,
             position=position,
-            date=parse_iso_date(record.get("date")),
-            key=text_field(record, "id") or None,
-            parent=text_field(record, "parent") or None,
-            votes=whole_number(record, "votes"),
+            date=parse_iso_date(posted),
+            key=comment_key,
+            parent=parent,
+            votes=comment_votes,
         )
-        for position, (_, _, record) in enumerate(sorted(article.comments, key=lambda c: c[:2]), 1)
+        for position, (_, _, _, author, text, posted, comment_key, parent, comment_votes) in (
+            enumerate(ordered, start=1)
+        )
     )
     return Article(
-        title=article.title if article.seen else key,
-        body=article.body,
-        date=article.date,
-        byline=article.byline,
-        url=article.url,
+        title=title if found else key,
+        body=body if found else "",
+        date=parse_iso_date(day) if found else None,
+        byline=byline or None,
+        url=url or None,
         key=key,
         comments=comments,
-        site=article.site,
-        votes=article.votes,
+        site=site or None,
+        votes=votes if found else None,
     )

@@ -25,29 +25,21 @@ same. The line helpers here serve every reader of JSON-per-line dumps.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
-
-import zstandard
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import BinaryIO
 
 from indexer.readers.dumps import depth_first, epoch_date
 from indexer.readers.files import ReaderError
 from indexer.readers.jsonl import UNREAD, first_object
+from indexer.readers.lines import json_lines
 from indexer.readers.markup import paragraphs
+from indexer.readers.threads import ThreadRecords
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
 
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-# Pushshift compresses with `zstd --long=31`: a frame may need a 2 GiB window.
-MAX_WINDOW_SIZE = 2**31
-# Compressed bytes fed to the decompressor at a time. Zstandard can expand a block
-# some 32,000 times, so a small piece keeps each output chunk to tens of megabytes.
-ZSTD_PIECE_BYTES = 1024
-MAX_LINE_BYTES = 5_000_000
-MAX_DECOMPRESSED_BYTES = 2**30
 REDDIT = "https://www.reddit.com"
 ANONYMOUS = "Anonymous"
 SUBMISSION, COMMENT = "t3_", "t1_"
@@ -69,19 +61,7 @@ class _Reply:
     votes: int | None
 
 
-@dataclass(slots=True)
-class _Thread:
-    """A submission being assembled while its comments may come on any line."""
-
-    key: str
-    site: str | None
-    article: Article | None = None
-    replies: dict[str, _Reply] = field(default_factory=dict)
-
-
-def looks_like_zstd(head: bytes) -> bool:
-    """Whether the file is zstandard-compressed (Pushshift's `.zst` dumps)."""
-    return head.startswith(ZSTD_MAGIC)
+SUBMISSION_RECORD, COMMENT_RECORD = "s", "c"
 
 
 def looks_like_reddit(head: bytes) -> bool:
@@ -108,27 +88,35 @@ def looks_like_reddit(head: bytes) -> bool:
 def parse_reddit(data: bytes) -> list[Article]:
     """Submissions with their comments, in the order their threads first appear.
 
-    `data` may be zstandard-compressed; it is then decompressed a piece at a time, so
-    that only the records read are held, never the whole text.
-
     :raise ReaderError: naming the line that is no submission or comment, or saying
-        that the compressed file is truncated or too large.
+        that the compressed file is truncated or damaged.
     """
-    threads: dict[str, _Thread] = {}
-    for line_number, record in json_lines(data):
-        record = unwrapped(record)
-        if isinstance(record.get("title"), str):
-            _read_submission(line_number, record, threads)
-        elif "link_id" in record:
-            _read_comment(line_number, record, threads)
-        else:
-            raise ReaderError(
-                f"line {line_number}: neither a Reddit submission (no 'title') "
-                "nor a comment (no 'link_id')"
-            )
-    if not threads:
-        raise ReaderError("no records: every line is blank")
-    return [_build_article(thread) for thread in threads.values()]
+    return list(read_reddit(data))
+
+
+def read_reddit(source: bytes | BinaryIO) -> Iterator[Article]:
+    """`parse_reddit` over an open file, read a piece at a time and decompressed as it
+    goes: every line is read and checked before the first article comes, so a broken
+    file gives none. Records wait for the end of the file in `ThreadRecords`, on disk
+    once they are many, so memory stays flat whatever the dump's size."""
+    with ThreadRecords() as kept:
+        for line_number, record in json_lines(source):
+            record = unwrapped(record)
+            if isinstance(record.get("title"), str):
+                key, payload = _submission(line_number, record)
+                kept.add(key, key, payload)
+            elif "link_id" in record:
+                link_key, key, payload = _comment(line_number, record)
+                kept.add(link_key, key, payload)
+            else:
+                raise ReaderError(
+                    f"line {line_number}: neither a Reddit submission (no 'title') "
+                    "nor a comment (no 'link_id')"
+                )
+        if not kept:
+            raise ReaderError("no records: every line is blank")
+        for thread, payloads in kept.groups():
+            yield _build_article(thread, payloads)
 
 
 def unwrapped(record: object) -> object:
@@ -140,44 +128,49 @@ def unwrapped(record: object) -> object:
     return record
 
 
-def _read_submission(line_number: int, record: dict, threads: dict[str, _Thread]) -> None:
+def _submission(line_number: int, record: dict) -> tuple[str, list]:
+    """A submission's key and what is kept of it; the first of a key is kept."""
     bare = _bare_id(line_number, record, SUBMISSION)
-    key = SUBMISSION + bare
-    site = _site(record)
-    thread = threads.setdefault(key, _Thread(key=key, site=site))
-    if thread.article is not None:
-        return  # the same submission dumped twice: the first is kept
-    thread.site = site or thread.site
-    thread.article = Article(
-        title=single_spaced(html.unescape(record["title"])),
-        body=paragraphs(html.unescape(_text(record.get("selftext")))),
-        date=epoch_date(record.get("created_utc")),
-        byline=_text(record.get("author")).strip() or None,
-        url=_submission_url(record, bare),
-        key=key,
-        site=site,
-        votes=whole_number(record.get("score")),
-    )
+    return SUBMISSION + bare, [
+        SUBMISSION_RECORD,
+        single_spaced(html.unescape(record["title"])),
+        paragraphs(html.unescape(_text(record.get("selftext")))),
+        _epoch(record.get("created_utc")),
+        _text(record.get("author")).strip() or None,
+        _submission_url(record, bare),
+        _site(record),
+        whole_number(record.get("score")),
+    ]
 
 
-def _read_comment(line_number: int, record: dict, threads: dict[str, _Thread]) -> None:
+def _comment(line_number: int, record: dict) -> tuple[str, str, list]:
+    """A comment's thread, its key and what is kept of it; the first of a key is kept."""
     link = record.get("link_id")
     if not isinstance(link, str) or not link.strip():
         raise ReaderError(f"line {line_number}: a comment's 'link_id' must name its submission")
     link = link.strip()
     link_key = link if link.startswith(SUBMISSION) else SUBMISSION + link
     key = COMMENT + _bare_id(line_number, record, COMMENT)
-    thread = threads.setdefault(link_key, _Thread(key=link_key, site=_site(record)))
-    if key in thread.replies:
-        return  # the same comment dumped twice: the first is kept
-    thread.replies[key] = _Reply(
-        key=key,
-        parent=_parent_key(record.get("parent_id"), link_key),
-        author=_text(record.get("author")).strip() or ANONYMOUS,
-        body=paragraphs(html.unescape(_text(record.get("body")))),
-        date=epoch_date(record.get("created_utc")),
-        votes=whole_number(record.get("score")),
-    )
+    return link_key, key, [
+        COMMENT_RECORD,
+        key,
+        _parent_key(record.get("parent_id"), link_key),
+        _text(record.get("author")).strip() or ANONYMOUS,
+        paragraphs(html.unescape(_text(record.get("body")))),
+        _epoch(record.get("created_utc")),
+        whole_number(record.get("score")),
+        _site(record),
+    ]
+
+
+def _epoch(value: object) -> float | None:
+    """A date as seconds since 1970 where `epoch_date` reads one, kept as a number."""
+    found = epoch_date(value)
+    return found.replace(tzinfo=UTC).timestamp() if found else None
+
+
+def _date(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
 def _bare_id(line_number: int, record: dict, prefix: str) -> str:
@@ -219,16 +212,25 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _build_article(thread: _Thread) -> Article:
-    article = thread.article or Article(
-        title=f"Reddit thread {thread.key}",
-        body="",
-        url=f"{REDDIT}/comments/{thread.key[len(SUBMISSION) :]}/",
-        key=thread.key,
-        site=thread.site,
-    )
+def _build_article(thread: str, payloads: list[list]) -> Article:
+    """A thread's article and comments in thread order; a stand-in article titled by the
+    thread's name when its submission is not in the file."""
+    found = [p for p in payloads if p[0] == SUBMISSION_RECORD]
+    replies = [
+        _Reply(key, parent, author, body, _date(posted), votes)
+        for _, key, parent, author, body, posted, votes, _ in (
+            p for p in payloads if p[0] == COMMENT_RECORD
+        )
+    ]
+    site = found[0][6] if found and found[0][6] else next((p[-1] for p in payloads if p[-1]), None)
+    if found:
+        _, title, body, posted, byline, url, _, votes = found[0]
+        article = Article(title, body, _date(posted), byline, url=url, key=thread, votes=votes)
+    else:
+        url = f"{REDDIT}/comments/{thread[len(SUBMISSION) :]}/"
+        article = Article(f"Reddit thread {thread}", "", url=url, key=thread)
     ordered = depth_first(
-        list(thread.replies.values()),
+        replies,
         key=lambda reply: reply.key,
         parent=lambda reply: reply.parent,
         order=lambda reply: (
@@ -250,17 +252,7 @@ def _build_article(thread: _Thread) -> Article:
         )
         for position, (reply, parent) in enumerate(ordered, start=1)
     )
-    return Article(
-        title=article.title,
-        body=article.body,
-        date=article.date,
-        byline=article.byline,
-        url=article.url,
-        key=article.key,
-        comments=comments,
-        site=article.site or thread.site,
-        votes=article.votes,
-    )
+    return replace(article, comments=comments, site=site)
 
 
 def whole_number(value: object) -> int | None:
@@ -277,93 +269,3 @@ def whole_number(value: object) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
-
-
-def json_lines(data: bytes) -> Iterator[tuple[int, dict]]:
-    """Each non-blank line's JSON object with its line number, decompressing zstandard.
-
-    :raise ReaderError: naming a line that is too long, not JSON, or not an object.
-    """
-    lines = _zstd_lines(data) if looks_like_zstd(data) else _plain_lines(data)
-    for line_number, line in enumerate(lines, start=1):
-        if line_number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line.decode("utf-8", errors="replace"))
-        except ValueError as error:
-            raise ReaderError(f"line {line_number}: not JSON ({error})") from error
-        if not isinstance(record, dict):
-            raise ReaderError(f"line {line_number}: not a JSON object")
-        yield line_number, record
-
-
-def _plain_lines(data: bytes) -> Iterator[bytes]:
-    """The lines of uncompressed data, one at a time rather than all split at once."""
-    start = 0
-    line_number = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        if end == -1:
-            end = len(data)
-        line_number += 1
-        if end - start > MAX_LINE_BYTES:
-            raise ReaderError(f"line {line_number}: longer than {MAX_LINE_BYTES} bytes")
-        yield data[start:end]
-        start = end + 1
-
-
-def _zstd_lines(data: bytes) -> Iterator[bytes]:
-    """The lines of zstandard data, decompressed a piece at a time.
-
-    A decompression object rather than `stream_reader`: a stream reader ends
-    quietly where a truncated file ends, while the object tells whether its frame
-    was complete. Frames written one after another are read one after another.
-
-    :raise ReaderError: when the data is damaged, stops mid-frame, or expands past
-        `MAX_DECOMPRESSED_BYTES`.
-    """
-    buffer = bytearray()
-    lines_read = 0
-    total = 0
-    offset = 0
-    decompressor = None
-    while offset < len(data):
-        if decompressor is None:
-            decompressor = zstandard.ZstdDecompressor(
-                max_window_size=MAX_WINDOW_SIZE
-            ).decompressobj()
-        piece = data[offset : offset + ZSTD_PIECE_BYTES]
-        offset += len(piece)
-        try:
-            output = decompressor.decompress(piece)
-        except zstandard.ZstdError as error:
-            raise ReaderError(
-                f"damaged zstandard data after {lines_read} lines were read ({error})"
-            ) from error
-        if decompressor.eof:
-            offset -= len(decompressor.unused_data)  # the next frame starts there
-            decompressor = None
-        total += len(output)
-        if total > MAX_DECOMPRESSED_BYTES:
-            raise ReaderError(
-                f"decompresses to more than {MAX_DECOMPRESSED_BYTES // 2**20} MB; "
-                "split the dump into smaller files"
-            )
-        buffer += output
-        start = 0
-        while (end := buffer.find(b"\n", start)) != -1:
-            lines_read += 1
-            yield bytes(buffer[start:end])
-            start = end + 1
-        del buffer[:start]
-        if len(buffer) > MAX_LINE_BYTES:
-            raise ReaderError(f"line {lines_read + 1}: longer than {MAX_LINE_BYTES} bytes")
-    if decompressor is not None:
-        raise ReaderError(
-            f"truncated zstandard file: the data stops mid-frame after {lines_read} "
-            "complete lines were read; the file was cut short, download or copy it again"
-        )
-    if buffer:
-        yield bytes(buffer)

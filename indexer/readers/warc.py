@@ -26,8 +26,10 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -45,11 +47,12 @@ GZIP_SNIFF_BYTES = 64
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # A page larger than this is no news article; its reading is bounded, not its claim.
 MAX_PAGE_BYTES = 10 * 2**20
-# A bound on what a small compressed file may unpack to (a gzip bomb's size).
-MAX_UNPACKED_BYTES = 2**30
-MAX_RECORDS = 1_000_000
+# Crawls compress some 3 to 10 times; far more is a gzip bomb.
+MAX_EXPANSION = 100
+EXPANSION_ALLOWANCE = 2**30
+MAX_RECORDS = 50_000_000
 BLOCK_BYTES = 64 * 1024
-MAX_DRAIN_BLOCKS = MAX_UNPACKED_BYTES // BLOCK_BYTES + 1
+MAX_DRAIN_BLOCKS = 2**32 // BLOCK_BYTES  # no record of a news crawl holds 4 GB
 
 
 class _Damage(Exception):
@@ -121,15 +124,24 @@ def parse_warc(data: bytes) -> list[Article]:
     :raise ReaderError: when the file is no readable web archive, or holds no page
         with article text.
     """
-    return warc_contents(data).articles
+    return list(warc_contents(data).articles)
 
 
-def warc_contents(data: bytes) -> FileContents:
-    """`parse_warc`'s articles, with the archive's counts of what was passed over."""
-    articles, counts = read_warc(data)
-    if not articles:
-        raise ReaderError(f"no page with article text in the web archive ({counts.summary()})")
-    return FileContents(articles, counts.summary())
+def warc_contents(source: bytes | BinaryIO) -> FileContents:
+    """`parse_warc`'s articles as they are read, one record at a time from an open file
+    of any size, with the archive's counts of what was passed over once they are read.
+    The error for an archive without pages comes after its last record."""
+    counts = WarcCounts()
+
+    def articles() -> Iterator[Article]:
+        found = False
+        for article in warc_pages(source, counts):
+            found = True
+            yield article
+        if not found:
+            raise ReaderError(f"no page with article text in the web archive ({counts.summary()})")
+
+    return FileContents(articles(), counts.summary)
 
 
 def read_warc(data: bytes) -> tuple[list[Article], WarcCounts]:
@@ -139,8 +151,17 @@ def read_warc(data: bytes) -> tuple[list[Article], WarcCounts]:
         larger than the bounds a news archive needs.
     """
     counts = WarcCounts()
-    articles: list[Article] = []
-    stream = _Unpacked(data)
+    return list(warc_pages(data, counts)), counts
+
+
+def warc_pages(source: bytes | BinaryIO, counts: WarcCounts) -> Iterator[Article]:
+    """The articles of a WARC or ARC file as each record is read, counting in `counts`
+    what was skipped and why.
+
+    :raise ReaderError: when the first record cannot be read, or the archive is
+        larger than the bounds a news archive needs.
+    """
+    stream = _Unpacked(io.BytesIO(source) if isinstance(source, bytes) else source)
     records = _Records(stream, arc2warc=True)
     taken: _Taken | None = None
     for _ in range(MAX_RECORDS + 1):
@@ -154,7 +175,7 @@ def read_warc(data: bytes) -> tuple[list[Article], WarcCounts]:
             _stop(counts, taken.offset, "the record's length does not match its content")
             break
         if taken is not None:
-            taken.commit(articles, counts)
+            yield from taken.commit(counts)
         if error is not None:
             _stop(counts, records.offset, _reason(error))
             break
@@ -170,7 +191,6 @@ def read_warc(data: bytes) -> tuple[list[Article], WarcCounts]:
         raise ReaderError(f"more than {MAX_RECORDS} records in the web archive")
     if counts.damaged_at == 0:
         raise ReaderError(f"not a readable web archive: record at byte 0: {counts.damage}")
-    return articles, counts
 
 
 # --- Reading the archive ----------------------------------------------------------
@@ -191,9 +211,11 @@ class _Unpacked:
     unpacked size is bounded, against a small file that unpacks to gigabytes.
     """
 
-    def __init__(self, data: bytes) -> None:
-        raw = io.BytesIO(data)
-        self._source = gzip.GzipFile(fileobj=raw, mode="rb") if data.startswith(GZIP_MAGIC) else raw
+    def __init__(self, raw: BinaryIO) -> None:
+        start = raw.read(len(GZIP_MAGIC))
+        self._raw = _Rejoined(start, raw)
+        zipped = start == GZIP_MAGIC
+        self._source = gzip.GzipFile(fileobj=self._raw, mode="rb") if zipped else self._raw
         self._position = 0
 
     def read(self, size: int | None = -1) -> bytes:
@@ -204,12 +226,39 @@ class _Unpacked:
         except (EOFError, OSError, zlib.error) as error:
             raise _Damage(f"the compressed data is cut short or corrupt ({error})") from error
         self._position += len(block)
-        if self._position > MAX_UNPACKED_BYTES:
-            raise ReaderError(f"the web archive unpacks to more than {MAX_UNPACKED_BYTES} bytes")
+        if self._position > self._raw.read_bytes * MAX_EXPANSION + EXPANSION_ALLOWANCE:
+            raise ReaderError(
+                f"the web archive unpacks to more than {MAX_EXPANSION} times its size,"
+                " which no crawl does: the file is damaged or made to exhaust the reader"
+            )
         return block
 
     def tell(self) -> int:
         return self._position
+
+
+class _Rejoined:
+    """An open file whose first bytes were read to tell its kind, given back first; it
+    counts the bytes read from it, which bound what they may unpack to."""
+
+    def __init__(self, start: bytes, rest: BinaryIO) -> None:
+        self._start = start
+        self._rest = rest
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._start:
+            block = self._start if size < 0 else self._start[:size]
+            self._start = self._start[len(block) :]
+            if size < 0 or len(block) < size:
+                block += self._rest.read(-1 if size < 0 else size - len(block))
+        else:
+            block = self._rest.read(size)
+        self.read_bytes += len(block)
+        return block
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(BLOCK_BYTES if size is None or size < 0 else size)
 
 
 @dataclass
@@ -221,10 +270,10 @@ class _Taken:
     article: Article | None = None
     damage: str | None = None
 
-    def commit(self, articles: list[Article], counts: WarcCounts) -> None:
-        if self.article is not None:
-            articles.append(self.article)
+    def commit(self, counts: WarcCounts) -> Iterator[Article]:
         setattr(counts, self.kind, getattr(counts, self.kind) + 1)
+        if self.article is not None:
+            yield self.article
 
 
 def _take(record: ArcWarcRecord, offset: int) -> _Taken:

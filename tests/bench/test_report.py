@@ -16,8 +16,11 @@ def api(per_second: float, p95: float, failures: int = 0) -> dict:
     return {"per_second": per_second, "p95": p95, "failures": failures}
 
 
-def verdicts(sizes: dict) -> dict[str, str]:
-    rows = targets_table(sizes).splitlines()[2:]
+DUMP = "A Reddit .zst dump of 1,000,000 comments on the tantivy engine: peak memory under 1.5 GB"
+
+
+def verdicts(sizes: dict, dump: dict | None = None) -> dict[str, str]:
+    rows = targets_table(sizes, dump).splitlines()[2:]
     return {row.split(" | ")[0].strip("| "): row.split(" | ")[-1].strip(" |") for row in rows}
 
 
@@ -41,12 +44,14 @@ def test_targets_met_and_missed_are_told_apart():
         "tantivy engine at 1M: indexed in under 5 minutes, facet-query p95 under 20 ms": "",
         "`/api/search` on the tantivy engine, 100k, 8 clients: 300 requests/s, p95 under 50 ms,"
         " no errors": "yes",
+        DUMP: "",
     }
 
 
 def test_api_target_is_missed_on_any_failure():
     sizes = {"100000": {"engines": {}, "api": {"hubbub-tantivy": api(900, 10.0, failures=1)}}}
-    assert list(verdicts(sizes).values())[-1] == "**no**"
+    [api_row] = [name for name in verdicts(sizes) if name.startswith("`/api/search`")]
+    assert verdicts(sizes)[api_row] == "**no**"
 
 
 def test_million_targets_come_from_a_million_document_run():
@@ -54,4 +59,10 @@ def test_million_targets_come_from_a_million_document_run():
     assert verdicts(sizes) == {
         "tantivy engine: 1M documents indexed in under 5 minutes": "yes",
         "tantivy engine: facet-query p95 under 20 ms at 1M": "**no**",
+        DUMP: "",
     }
+
+
+def test_the_dump_target_reads_the_peak_memory_of_the_indexing_process():
+    assert verdicts({}, {"peak_mib": 1400.0, "comments": 1_000_000})[DUMP] == "yes"
+    assert verdicts({}, {"peak_mib": 1600.0, "comments": 1_000_000})[DUMP] == "**no**"

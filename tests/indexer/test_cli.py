@@ -93,7 +93,8 @@ def test_index_json_summary_says_an_unchanged_rerun_wrote_nothing(runner, indexe
 
 def test_index_prints_plain_progress_lines_when_not_on_a_terminal(runner, seed_path, index_dir):
     result = runner.invoke(cli, ["index", str(seed_path), "--index", str(index_dir)])
-    assert "indexed 1/1 files · 15 documents" in result.stderr
+    size = seed_path.stat().st_size / 2**20
+    assert f"indexed 1/1 files · {size:,.0f}/{size:,.0f} MB · 15 documents" in result.stderr
 
 
 def test_index_quiet_prints_nothing(runner, seed_path, index_dir):

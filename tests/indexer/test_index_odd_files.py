@@ -144,6 +144,7 @@ def test_a_huge_file_is_refused_without_being_read(index_dir, tmp_path):
     write_thread(folder, "a.txt", "First thread", "An aardvark ate.")
     huge = folder / "huge.txt"
     with open(huge, "wb") as handle:
+        handle.write(b"A huge page\n\nIt opens as text. " * 1000)
         handle.truncate(20 * 2**30)
     with pytest.raises(ReaderError) as refused:
         load_bytes(huge)
@@ -235,7 +236,7 @@ from indexer import indexing
 folder, index_dir, engine, rebuild, files = sys.argv[1:]
 indexing.BATCH_FILES = 1
 
-def die(done, total, documents):
+def die(done, total, documents, read, size):
     if done == int(files):
         os._exit(9)
 

@@ -144,7 +144,9 @@ def test_index_paths_reports_progress_for_every_file(index_dir, tmp_path):
         write_thread(tmp_path / "archive", f"{n}.txt", f"Thread {n}", "Words.")
     calls = []
     index_paths([tmp_path / "archive"], index_dir, progress=lambda *args: calls.append(args))
-    assert calls == [(1, 3, 2), (2, 3, 4), (3, 3, 6)]
+    sizes = [(tmp_path / "archive" / f"{n}.txt").stat().st_size for n in range(3)]
+    read = [sum(sizes[: n + 1]) for n in range(3)]
+    assert calls == [(n + 1, 3, 2 * (n + 1), read[n], sum(sizes)) for n in range(3)]
 
 
 def test_remove_paths_drops_a_files_documents(seed_path, index_dir, tmp_path):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.readers import ReaderError, read_file, sniff_reader
+from indexer.readers import ReaderError, format_of, read_file
 from indexer.readers.disqus import parse_disqus
 from indexer.readers.html import parse_html
 from indexer.readers.jsonl import parse_jsonl
@@ -24,8 +24,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
         ("html/posted-by.html", parse_html),
     ],
 )
-def test_sniff_reader_chooses_by_content(fixture, reader):
-    assert sniff_reader((FIXTURES / fixture).read_bytes()[:8192]) is reader
+def test_the_format_is_chosen_by_content(fixture, reader):
+    assert format_of((FIXTURES / fixture).read_bytes()[:8192]).parse is reader
 
 
 def test_read_file_ignores_a_misleading_suffix(tmp_path):

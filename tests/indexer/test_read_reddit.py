@@ -13,7 +13,8 @@ from indexer.documents import thread_documents
 from indexer.readers.files import ReaderError
 from indexer.readers.hackernews import looks_like_hackernews
 from indexer.readers.jsonl import looks_like_jsonl
-from indexer.readers.reddit import looks_like_reddit, looks_like_zstd, parse_reddit
+from indexer.readers.lines import looks_like_zstd
+from indexer.readers.reddit import looks_like_reddit, parse_reddit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SUBMISSIONS = FIXTURES / "reddit" / "RS_sample.ndjson"

@@ -295,9 +295,30 @@ def test_a_file_unreadable_from_its_first_record_is_refused_naming_the_offset(
 def test_an_archive_that_unpacks_beyond_the_bound_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(warc, "MAX_UNPACKED_BYTES", 4096)
-    with pytest.raises(ReaderError, match="unpacks to more than 4096 bytes"):
+    monkeypatch.setattr(warc, "EXPANSION_ALLOWANCE", 0)
+    monkeypatch.setattr(warc, "MAX_EXPANSION", 1)
+    with pytest.raises(ReaderError, match="unpacks to more than 1 times its size"):
         read_warc(news())
+    monkeypatch.setattr(warc, "MAX_EXPANSION", 100)
+    assert read_warc(news())[0]
+
+
+def test_a_web_archive_is_read_record_by_record_from_the_open_file(tmp_path: Path) -> None:
+    noise = [
+        (f"https://example.org/{n}.bin", "2024-01-02T03:04:05Z", bytes(range(256)) * 64, [])
+        for n in range(64)
+    ]
+    pages = [html_response("https://example.org/first", "First page"), *noise]
+    data = archive(*pages, html_response("https://example.org/last", "Last page"))
+    saved = tmp_path / "crawl.warc.gz"
+    saved.write_bytes(data)
+    with saved.open("rb") as handle:
+        contents = warc.warc_contents(handle)
+        articles = iter(contents.articles)
+        assert next(articles).title == "First page"
+        assert handle.tell() < saved.stat().st_size // 4
+        assert [article.title for article in articles] == ["Last page"]
+    assert contents.passed_over() == "2 HTML pages, 0 revisits, 64 other records, 0 pages not read"
 
 
 def test_the_run_says_what_each_web_archive_held(tmp_path: Path) -> None:

@@ -1,0 +1,138 @@
+"""The records of a dump grouped by thread, held in memory while few and on disk once
+many, so that a dump whose threads are spread over the whole file is assembled in
+flat memory, whatever its size.
+
+A dump of one record a line (a month of Reddit, a JSON-lines export) gives a thread's
+comments anywhere in the file, so no thread is whole until the last line is read.
+`ThreadRecords` keeps each record under its thread and its key: the first record of a
+key is kept (a record dumped twice is read once) unless it is added with
+`replace=True`. Once it holds `SPILL_RECORDS` records it moves them to a SQLite file in
+the temporary folder and carries on there; the file is deleted when it is closed.
+`groups()` then gives the threads back one at a time, in the order each first
+appeared, each with its records in the order they came.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+SPILL_RECORDS = 200_000  # about 100 to 200 MB of records held before they go to disk
+INSERT_BATCH = 10_000
+
+Payload = list  # what a reader keeps of a record: JSON-able values only
+
+
+class ThreadRecords:
+    """Records grouped by thread: in memory while few, in a temporary SQLite file once
+    there are more than `spill_records`."""
+
+    def __init__(self, spill_records: int | None = None) -> None:
+        self._spill_records = SPILL_RECORDS if spill_records is None else spill_records
+        self._memory: dict[str, dict[str, Payload]] = {}
+        self._count = 0
+        self._folder: Path | None = None
+        self._db: sqlite3.Connection | None = None
+        self._rows: list[tuple[str, str, int, str, bool]] = []
+
+    def __enter__(self) -> ThreadRecords:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add(self, thread: str, key: str, payload: Payload, replace: bool = False) -> None:
+        """Keep `payload` as the record `key` of `thread`, unless one is kept already."""
+        if self._db is None:
+            records = self._memory.setdefault(thread, {})
+            if replace or key not in records:
+                self._count += key not in records
+                records.pop(key, None)
+                records[key] = payload
+            if self._count > self._spill_records:
+                self._spill()
+            return
+        self._count += 1
+        self._rows.append((thread, key, self._count, json.dumps(payload), replace))
+        if len(self._rows) >= INSERT_BATCH:
+            self._flush()
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def on_disk(self) -> bool:
+        return self._db is not None
+
+    def groups(self) -> Iterator[tuple[str, list[Payload]]]:
+        """Each thread with its records, threads in the order they first appeared; a
+        thread is let go once given."""
+        if self._db is None:
+            for thread in list(self._memory):
+                yield thread, list(self._memory.pop(thread).values())
+            return
+        self._flush()
+        rows = self._db.execute(
+            "SELECT t.key, r.payload FROM threads t JOIN records r ON r.thread = t.key"
+            " ORDER BY t.seq, r.seq"
+        )
+        thread, records = None, []
+        for key, payload in rows:
+            if key != thread and thread is not None:
+                yield thread, records
+                records = []
+            thread = key
+            records.append(json.loads(payload))
+        if thread is not None:
+            yield thread, records
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+        self._memory = {}
+
+    def _spill(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="hubbub-threads-"))
+        self._db = sqlite3.connect(self._folder / "threads.sqlite")
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            PRAGMA cache_size = -65536;
+            CREATE TABLE threads (seq INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL);
+            CREATE TABLE records (
+                thread TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL,
+                payload TEXT NOT NULL, PRIMARY KEY (thread, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX records_order ON records (thread, seq);
+            """
+        )
+        memory, self._memory, seq = self._memory, {}, 0
+        for thread, records in memory.items():
+            for key, payload in records.items():
+                seq += 1
+                self._rows.append((thread, key, seq, json.dumps(payload), False))
+            if len(self._rows) >= INSERT_BATCH:
+                self._flush()
+        self._count = seq
+        self._flush()
+
+    def _flush(self) -> None:
+        assert self._db is not None
+        rows, self._rows = self._rows, []
+        with self._db:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO threads (key) VALUES (?)", [(row[0],) for row in rows]
+            )
+            for replace, verb in ((False, "IGNORE"), (True, "REPLACE")):
+                self._db.executemany(
+                    f"INSERT OR {verb} INTO records VALUES (?, ?, ?, ?)",
+                    [row[:4] for row in rows if row[4] is replace],
+                )

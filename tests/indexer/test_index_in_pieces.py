@@ -1,0 +1,132 @@
+"""Dumps of one record a line are read a piece at a time, whatever their size, and
+committed in parts: a run that stops resumes after the last part, and a damaged dump
+gives nothing half-read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer import indexing
+from indexer.engines import open_engine
+from indexer.indexing import index_paths
+from indexer.layout import IndexLayout
+from indexer.search import SearchRequest, search
+from tests.conftest import ROOT
+from tests.indexer.test_indexing import total, write_thread
+
+ARTICLES, COMMENTS = 12, 4  # 60 documents
+
+
+def dump(path: Path, articles: int = ARTICLES, broken_line: str = "") -> Path:
+    """A JSON-lines dump whose comments come after every article, newest thread first,
+    so that no thread is whole until the end of the file."""
+    lines = [
+        {"kind": "article", "id": f"a{n}", "title": f"Thread {n}", "body": f"Article {n}."}
+        for n in range(articles)
+    ]
+    lines += [
+        {"kind": "comment", "article_id": f"a{n}", "id": f"a{n}c{c}", "body": f"Reply {c}."}
+        for c in range(COMMENTS)
+        for n in reversed(range(articles))
+    ]
+    text = "\n".join(json.dumps(line) for line in lines) + "\n" + broken_line
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def ids(index_dir: Path) -> list[str]:
+    engine = open_engine(index_dir)
+    return [hit.document.id for hit in search(engine, SearchRequest(per_page=100)).hits]
+
+
+def test_a_dump_over_the_limit_for_whole_files_is_read_and_a_page_over_it_refused(
+    index_dir, tmp_path
+):
+    folder = tmp_path / "archive"
+    big = dump(folder / "big.jsonl")
+    page = write_thread(folder, "page.txt", "A long page", "Words. " * 300)
+    assert big.stat().st_size > 2048 and page.stat().st_size > 2048
+
+    summary = index_paths([folder], index_dir, max_file_bytes=2048)
+
+    assert (summary.files_indexed, summary.documents) == (1, ARTICLES * (1 + COMMENTS))
+    [(name, reason)] = summary.skipped
+    assert name == str(page)
+    assert "too large to read whole" in reason and "--max-file-size 1" in reason
+    assert index_paths([folder], index_dir, max_file_bytes=2**20).files_indexed == 1
+
+
+KILLED_AFTER = """
+import os, sys
+from pathlib import Path
+from indexer import indexing
+
+path, index_dir, engine, documents = sys.argv[1:]
+indexing.BATCH_DOCUMENTS = 10
+
+def die(done, total, written, read, size):
+    if written >= int(documents):
+        os._exit(9)
+
+indexing.index_paths([Path(path)], Path(index_dir), progress=die, engine=engine)
+"""
+
+
+@pytest.mark.engines()
+def test_a_dump_is_committed_in_parts_and_a_run_killed_between_them_resumes(
+    index_dir, tmp_path, engine_name
+):
+    path = dump(tmp_path / "dump.jsonl")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER, path, index_dir, engine_name, "25"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == 9, killed.stderr
+    layout = IndexLayout(index_dir)
+    generation = layout.current() or layout.resumable(engine_name)
+    record = layout.read_manifest(generation).files[str(path.resolve())]
+    assert record.status == "partial" and 0 < record.threads_done < ARTICLES
+    committed = record.articles + record.comments
+
+    summary = index_paths([path], index_dir)
+
+    assert summary.files_indexed == 1
+    assert summary.carried_on == [(str(path), record.threads_done)]
+    assert summary.documents == ARTICLES * (1 + COMMENTS) - committed
+    found = ids(index_dir)
+    assert len(found) == len(set(found)) == total(index_dir) == ARTICLES * (1 + COMMENTS)
+    assert index_paths([path], index_dir).files_unchanged == 1
+
+
+def test_a_damaged_dump_gives_nothing_and_its_earlier_version_stays(index_dir, tmp_path):
+    path = dump(tmp_path / "dump.jsonl", articles=3)
+    index_paths([path], index_dir)
+    dump(path, articles=ARTICLES, broken_line='{"kind": "comment", "body": ')
+
+    summary = index_paths([path], index_dir)
+
+    [(_, reason)] = summary.skipped
+    assert f"line {ARTICLES * (1 + COMMENTS) + 1}: not JSON" in reason
+    assert "earlier version stays" in reason
+    assert summary.documents == 0 and total(index_dir) == 3 * (1 + COMMENTS)
+
+
+def test_the_progress_bar_moves_through_a_large_dump(index_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(indexing, "PROGRESS_EVERY_BYTES", 512)
+    path = dump(tmp_path / "dump.jsonl")
+    size = path.stat().st_size
+    calls = []
+    index_paths([path], index_dir, progress=lambda *args: calls.append(args))
+    during = [read for done, _, _, read, _ in calls if done == 0]
+    assert len(during) >= size // 512 - 1
+    assert during == sorted(during) and 0 < during[0] < during[-1] <= size
+    assert calls[-1] == (1, 1, ARTICLES * (1 + COMMENTS), size, size)
