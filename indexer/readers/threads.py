@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-SPILL_RECORDS = 200_000  # about 100 to 200 MB of records held before they go to disk
+SPILL_RECORDS = 50_000  # some 30 to 60 MB of records held before they go to disk
 INSERT_BATCH = 10_000
 
 Payload = list  # what a reader keeps of a record: JSON-able values only
