@@ -35,9 +35,8 @@ from indexer.engines.base import IndexMissing, Store
 from indexer.errors import HubbubError
 from indexer.layout import PARTIAL, FileRecord, IndexLayout, Manifest
 from indexer.processes import leave_with_parent
-from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, read_contents, read_in_pieces, sniffed
+from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, in_pieces, read_contents
 from indexer.readers.comment_mining import RECORD_MINING
-from indexer.readers.files import MAX_FILE_BYTES, file_size, too_large
 from indexer.records import Article, FileContents
 
 MAX_FILES = 1_000_000
@@ -218,11 +217,7 @@ def fingerprint(path: Path, reading: str = "", max_bytes: int | None = None) -> 
 
     :raise ReaderError: as the readers do, in their words.
     """
-    found, head = sniffed(path)
-    in_pieces = read_in_pieces(found, head)
-    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
-    if not in_pieces and (size := file_size(path)) > limit:
-        raise ReaderError(too_large(size, limit))
+    pieces = in_pieces(path, max_bytes)
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
@@ -232,7 +227,7 @@ def fingerprint(path: Path, reading: str = "", max_bytes: int | None = None) -> 
         raise ReaderError(f"cannot be read: {exc.strerror or exc}") from exc
     if reading:
         digest.update(b"\0" + reading.encode("utf-8"))
-    return digest.hexdigest(), in_pieces
+    return digest.hexdigest(), pieces
 
 
 def map_text(column_map: Mapping[str, str] | None) -> str:

@@ -12,18 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.readers.csv_export import looks_like_csv, parse_csv
+from indexer.readers.csv_export import looks_like_csv, parse_csv, read_csv
 from indexer.readers.disqus import looks_like_disqus, parse_disqus
 from indexer.readers.files import (
+    MAX_FILE_BYTES,
     UNICODE_BOMS,
     ReaderError,
     file_size,
     load_bytes,
     looks_binary,
     read_head,
+    too_large,
 )
 from indexer.readers.hackernews import looks_like_hackernews, parse_hackernews, read_hackernews
 from indexer.readers.html import looks_like_html, parse_html
@@ -41,9 +44,9 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "load_bytes",
     "looks_binary",
+    "in_pieces",
     "read_contents",
     "read_file",
-    "streamed",
 ]
 
 SUPPORTED_SUFFIXES = (
@@ -116,25 +119,30 @@ def format_of(head: bytes) -> Format:
     return TEXT
 
 
-def sniffed(path: Path) -> tuple[Format, bytes]:
-    """The file's format and first bytes.
+def in_pieces(path: Path, max_bytes: int | None = None) -> bool:
+    """Whether the file is read a piece at a time, at any size, rather than whole.
 
-    :raise ReaderError: when it is no file the readers take.
+    :raise ReaderError: when it is no file the readers take, or one read whole that is
+        larger than `max_bytes` (by default `MAX_FILE_BYTES`).
     """
-    file_size(path)
+    return _plan(path, max_bytes)[2]
+
+
+def _plan(path: Path, max_bytes: int | None) -> tuple[Format, bytes, bool]:
+    """The file's format, its first bytes, and whether it is read a piece at a time: a
+    web archive, a dump of one record a line in UTF-8, or a CSV export too large to be
+    read whole (a smaller one is read whole, its encoding told from all of it)."""
+    size = file_size(path)
     head = read_head(path)
-    return format_of(head), head
-
-
-def read_in_pieces(found: Format, head: bytes) -> bool:
-    """Whether a file is read a piece at a time (at any size) rather than whole: a web
-    archive, or a dump of one record a line in UTF-8."""
-    return found.stream is not None and not head.startswith(WIDE_TEXT)
-
-
-def streamed(path: Path) -> bool:
-    """Whether the file is read a piece at a time, at any size, rather than whole."""
-    return read_in_pieces(*sniffed(path))
+    found = format_of(head)
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if found.stream is not None and not head.startswith(WIDE_TEXT):
+        return found, head, True
+    if found is TEXT and looks_like_csv(head) and size > limit:
+        return found, head, True
+    if size > limit:
+        raise ReaderError(too_large(size, limit))
+    return found, head, False
 
 
 def read_file(path: Path, column_map: Mapping[str, str] | None = None) -> list[Article]:
@@ -161,12 +169,17 @@ def read_contents(
     opens (by default `Path.open("rb")`); any other file is read whole if no larger
     than `max_bytes`.
     """
-    found, head = sniffed(path)
-    if found.stream is not None and read_in_pieces(found, head):
-        return _streaming(path, found.stream, opener or _open_binary)
+    found, head, pieces = _plan(path, max_bytes)
+    columns = dict(column_map) if column_map else None
+    is_csv = found is TEXT and looks_like_csv(head)
+    if pieces:
+        if is_csv:
+            stream = partial(read_csv, column_map=columns, folder=path.parent, name=path.name)
+        else:
+            stream = found.stream
+        return _streaming(path, stream, opener or _open_binary)
     data = load_bytes(path, max_bytes)
-    if found is TEXT and looks_like_csv(head):
-        columns = dict(column_map) if column_map else None
+    if is_csv:
         return _contents(parse_csv(data, column_map=columns, folder=path.parent, name=path.name))
     return _contents(found.parse(data))
 

@@ -33,20 +33,24 @@ half-imported. Rows are numbered as a spreadsheet shows them: the header is row 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 from indexer.readers.dumps import depth_first, epoch_date
-from indexer.readers.encoding import decode_bytes
+from indexer.readers.encoding import decode_bytes, stream_encoding
 from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes
 from indexer.readers.markup import html_to_text
+from indexer.readers.threads import ThreadRecords
 from indexer.readers.xml import author_name
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
@@ -75,6 +79,8 @@ MAX_NAME_CHARS = 200
 SNIFF_ROWS = 20
 MAX_DATE_CHARS = 64
 UNNAMED = "Comments"
+TEXT_PIECE_BYTES = 2**20
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 _COLUMN_NAME = re.compile(r"[^\W\d][\w .:/()#-]{0,63}")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
@@ -169,7 +175,8 @@ def looks_like_csv(head: bytes) -> bool:
     if delimiter is None:
         return False
     try:
-        rows = list(islice(_reader(text, delimiter), SNIFF_ROWS))
+        lines = io.StringIO(text, newline="")
+        rows = list(islice(csv.reader(lines, delimiter=delimiter), SNIFF_ROWS))
     except csv.Error:
         return False
     header = [cell.strip() for cell in rows[0]] if rows else []
@@ -207,6 +214,27 @@ def parse_csv(
     :raise ReaderError: when a mapped column is missing from the header, a row
         breaks the map, or there is no map and the header is not Hubbub's own.
     """
+    lines = io.StringIO(decode_bytes(data), newline="")
+    return list(_articles(_Table(lines, name or "the CSV"), column_map, folder, name))
+
+
+def read_csv(
+    handle: BinaryIO,
+    column_map: dict[str, str] | None = None,
+    folder: Path | None = None,
+    name: str | None = None,
+) -> Iterator[Article]:
+    """`parse_csv` over an open file too large to read whole, a row at a time: every
+    row is read and checked before the first article comes, and rows wait for the end
+    of the file in `ThreadRecords`, on disk once they are many."""
+    head = handle.read(SNIFF_BYTES)
+    lines = _text_lines(head, handle, stream_encoding(head))
+    return _articles(_Table(lines, name or "the CSV"), column_map, folder, name)
+
+
+def _articles(
+    table: _Table, column_map: dict[str, str] | None, folder: Path | None, name: str | None
+) -> Iterator[Article]:
     _raise_field_limit()
     if column_map is not None:
         for key in column_map:
@@ -214,21 +242,21 @@ def parse_csv(
     map_path = find_map_file(folder, name) if folder is not None else None
     file_map = load_map_file(map_path) if map_path is not None else ColumnMap({})
     columns = {**file_map.columns, **(column_map or {})}
-    table = _Table(data, name or "the CSV")
     indexes = table.indexes(columns, COMMENT_FIELDS, "body")
     if file_map.articles is not None and "article_id" not in indexes:
         raise ReaderError("joining an articles CSV needs the comments' article_id column")
-    pending: dict[str, _Pending] = {}
-    for row_number, values in table.records(indexes):
-        key = _group_key(values, indexes, row_number, table)
-        article = pending.setdefault(key, _Pending(key))
-        article.take(values)
-        article.drafts.append(_draft(values, row_number, indexes, table))
-    if not pending:
-        raise ReaderError(f"no comments: {table.where} has a header and no rows")
-    joined = _joined_articles(file_map.articles, set(pending)) if file_map.articles else {}
-    stub = Path(name).stem if name else UNNAMED
-    return [article.build(joined.get(key), stub) for key, article in pending.items()]
+    with ThreadRecords() as kept:
+        for row_number, values in table.records(indexes):
+            key = _group_key(values, indexes, row_number, table)
+            draft = _draft(values, row_number, indexes, table)
+            kept.add(key, draft.key or f"#{row_number}", _row_fields(values, draft))
+        if not kept:
+            raise ReaderError(f"no comments: {table.where} has a header and no rows")
+        wanted = kept.threads() if file_map.articles else set()
+        joined = _joined_articles(file_map.articles, wanted) if file_map.articles else {}
+        stub = Path(name).stem if name else UNNAMED
+        for key, rows in kept.groups():
+            yield _built(key, rows, joined.get(key), stub)
 
 
 # --- Reading a CSV ----------------------------------------------------------------
@@ -237,11 +265,12 @@ def parse_csv(
 class _Table:
     """A CSV's header and rows, read as a stream of rows, with the file's name for errors."""
 
-    def __init__(self, data: bytes, where: str) -> None:
+    def __init__(self, lines: Iterable[str], where: str) -> None:
         self.where = where
-        text = decode_bytes(data)
-        delimiter = _delimiter(text.split("\n", 1)[0]) or ","
-        self._rows = _reader(text, delimiter)
+        rest = iter(lines)
+        first = next(rest, "")
+        delimiter = _delimiter(first.rstrip("\r\n")) or ","
+        self._rows = csv.reader(itertools.chain([first], rest), delimiter=delimiter)
         try:
             header = next(self._rows, None)
         except csv.Error as error:
@@ -314,8 +343,25 @@ class _Table:
         return ", ".join(repr(column) for column in self.header[:MAX_COLUMNS])
 
 
-def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _text_lines(head: bytes, rest: BinaryIO, encoding: str) -> Iterator[str]:
+    """The lines of an open file, decoded a piece at a time, each with its line end, split
+    where a CSV splits them (at \\n, \\r\\n or \\r) and nowhere else."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pending = ""
+    piece = head
+    while True:
+        final = not piece
+        text = pending + decoder.decode(piece, final=final)
+        lines = _LINE_END.split(text)
+        # split() alternates text and line ends: rejoin them, keeping the last, open line
+        for start in range(0, len(lines) - 1, 2):
+            yield lines[start] + lines[start + 1]
+        pending = lines[-1]
+        if final:
+            break
+        piece = rest.read(TEXT_PIECE_BYTES)
+    if pending:
+        yield pending
 
 
 def _delimiter(line: str) -> str | None:
@@ -346,33 +392,44 @@ class _Draft:
     row: int
 
 
-@dataclass
-class _Pending:
-    """An article being assembled from its comments' rows."""
+def _row_fields(values: dict[str, str], draft: _Draft) -> list:
+    """What a row gives its article (a title, an address, a site) and its comment."""
+    return [
+        single_spaced(values.get("title", ""))[:MAX_TITLE_CHARS],
+        values.get("url", "").strip(),
+        single_spaced(values.get("site", ""))[:MAX_NAME_CHARS],
+        draft.key,
+        draft.parent,
+        draft.author,
+        draft.body,
+        draft.date.isoformat() if draft.date else None,
+        draft.votes,
+        draft.row,
+    ]
 
-    key: str
-    title: str = ""
-    url: str = ""
-    site: str = ""
-    drafts: list[_Draft] = field(default_factory=list)
 
-    def take(self, values: dict[str, str]) -> None:
-        """The article's own fields, from the first row that carries them."""
-        self.title = self.title or single_spaced(values.get("title", ""))[:MAX_TITLE_CHARS]
-        self.url = self.url or values.get("url", "").strip()
-        self.site = self.site or single_spaced(values.get("site", ""))[:MAX_NAME_CHARS]
+def _built(key: str, rows: list[list], joined: Article | None, stub: str) -> Article:
+    """An article from its comments' rows: its own fields from the first row carrying
+    each, over by the articles CSV's row for it when there is one."""
+    title, url, site = (next((row[n] for row in rows if row[n]), "") for n in range(3))
+    drafts = [
+        _Draft(comment, parent, author, body, _from_iso(posted), votes, row_number)
+        for *_, comment, parent, author, body, posted, votes, row_number in rows
+    ]
+    return Article(
+        title=(joined.title if joined else "") or title or key or stub,
+        body=joined.body if joined else "",
+        date=joined.date if joined else None,
+        byline=joined.byline if joined else None,
+        url=(joined.url if joined else None) or url or None,
+        key=key or None,
+        comments=_thread(drafts),
+        site=(joined.site if joined else None) or site or None,
+    )
 
-    def build(self, joined: Article | None, stub: str) -> Article:
-        return Article(
-            title=(joined.title if joined else "") or self.title or self.key or stub,
-            body=joined.body if joined else "",
-            date=joined.date if joined else None,
-            byline=joined.byline if joined else None,
-            url=(joined.url if joined else None) or self.url or None,
-            key=self.key or None,
-            comments=_thread(self.drafts),
-            site=(joined.site if joined else None) or self.site or None,
-        )
+
+def _from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _group_key(
@@ -449,7 +506,7 @@ def _joined_articles(table: ArticleTable, wanted: set[str]) -> dict[str, Article
         data = load_bytes(table.file)
     except ReaderError as error:
         raise ReaderError(f"the articles CSV {where}: {error}") from error
-    articles_table = _Table(data, where)
+    articles_table = _Table(io.StringIO(decode_bytes(data), newline=""), where)
     indexes = articles_table.indexes(table.columns, ARTICLE_FIELDS, "id")
     found: dict[str, Article] = {}
     for row_number, values in articles_table.records(indexes):

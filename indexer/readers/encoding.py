@@ -66,6 +66,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         return data.decode(_guess_single_byte(data), errors="replace")
 
 
+def stream_encoding(head: bytes) -> str:
+    """The encoding to read a file too large to decode whole, told from its first bytes
+    as `decode_bytes` would tell it from all of them: a byte-order mark, then UTF-8
+    (bytes past the head that are not UTF-8 become U+FFFD), then a single-byte guess."""
+    for bom, encoding in UNICODE_BOMS:
+        if head.startswith(bom):
+            return encoding
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not merely a character cut at the head's end
+            return _guess_single_byte(head)
+    return "utf-8"
+
+
 def declared_charset(head: bytes) -> str | None:
     """The charset label the document's start declares, lowercased, or None.
 

@@ -67,6 +67,13 @@ class ThreadRecords:
     def on_disk(self) -> bool:
         return self._db is not None
 
+    def threads(self) -> set[str]:
+        """The threads' keys."""
+        if self._db is None:
+            return set(self._memory)
+        self._flush()
+        return {key for (key,) in self._db.execute("SELECT key FROM threads")}
+
     def groups(self) -> Iterator[tuple[str, list[Payload]]]:
         """Each thread with its records, threads in the order they first appeared; a
         thread is let go once given."""

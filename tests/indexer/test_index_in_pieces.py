@@ -130,3 +130,19 @@ def test_the_progress_bar_moves_through_a_large_dump(index_dir, tmp_path, monkey
     assert len(during) >= size // 512 - 1
     assert during == sorted(during) and 0 < during[0] < during[-1] <= size
     assert calls[-1] == (1, 1, ARTICLES * (1 + COMMENTS), size, size)
+
+
+def test_a_csv_over_the_limit_for_whole_files_is_read_a_row_at_a_time(index_dir, tmp_path):
+    rows = "".join(
+        f"a{n % 7},c{n},,Reader {n % 5},2020-03-0{1 + n % 9},Comment number {n}.,{n}\n"
+        for n in range(400)
+    )
+    export = tmp_path / "comments.csv"
+    export.write_text("article_id,id,parent,author,date,body,votes\n" + rows, encoding="utf-8")
+    whole = index_paths([export], tmp_path / "whole", max_file_bytes=2**20)
+
+    summary = index_paths([export], index_dir, max_file_bytes=1024)
+
+    assert not summary.skipped and summary.documents == whole.documents == 7 + 400
+    for q in ("", "number", "author:'reader 3'", "kind:comment"):
+        assert total(index_dir, q) == total(tmp_path / "whole", q) > 0, q

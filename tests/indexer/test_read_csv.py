@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 
+from indexer.readers import csv_export, threads
 from indexer.readers.csv_export import (
     ColumnMap,
     find_map_file,
@@ -16,6 +18,7 @@ from indexer.readers.csv_export import (
     looks_like_csv,
     parse_column_map,
     parse_csv,
+    read_csv,
 )
 from indexer.readers.files import ReaderError
 from indexer.records import Article
@@ -371,3 +374,27 @@ def test_an_unknown_field_in_a_map_given_as_a_dict_is_refused() -> None:
 
 def test_the_map_file_dataclass_is_plain_data() -> None:
     assert ColumnMap({"body": "b"}) == ColumnMap({"body": "b"}, None)
+
+
+# --- Read a row at a time ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("spill", [100_000, 2])
+def test_a_csv_read_from_the_open_file_reads_as_it_does_whole(
+    spill: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = parse_csv((FIXTURES / NYT).read_bytes(), folder=FIXTURES, name=NYT)
+    monkeypatch.setattr(threads, "SPILL_RECORDS", spill)
+    monkeypatch.setattr(csv_export, "TEXT_PIECE_BYTES", 7)  # pieces end inside characters
+    with (FIXTURES / NYT).open("rb") as handle:
+        assert list(read_csv(handle, folder=FIXTURES, name=NYT)) == expected
+
+
+def test_a_large_csv_in_a_single_byte_encoding_reads_as_it_does_whole() -> None:
+    row = 'a1,c{n},,Zoë {n},,"Café, crème — {n}\r\nsecond line",{n}\n'
+    rows = "".join(row.format(n=n) for n in range(500))
+    data = (OWN_HEADER + rows).encode("cp1252")
+    with BytesIO(data) as handle:
+        streamed = list(read_csv(handle, name="big.csv"))
+    assert streamed == parse_csv(data, name="big.csv")
+    assert streamed[0].comments[0].body == "Café, crème — 0\nsecond line"
