@@ -38,17 +38,25 @@ class Latency:
     hits: list[int]  # each query's total in the first pass: did the engines find alike
 
     @classmethod
-    def of(cls, passes: Sequence[Sequence[float]], hits: list[int]) -> Latency:
-        runs = [[s * 1000 for s in seconds] for seconds in passes if seconds]
-        p95s = [percentile(ms, 0.95) for ms in runs]
+    def of(cls, seconds: Sequence[float], hits: list[int]) -> Latency:
+        """One pass's figures."""
+        ms = [s * 1000 for s in seconds]
+        p95 = percentile(ms, 0.95)
+        return cls(len(ms), 1, statistics.median(ms), p95, p95, p95, hits)
+
+
+    @classmethod
+    def combined(cls, passes: Sequence[dict]) -> Latency:
+        """One figure from several single-pass ones (each a `Latency` as a dict)."""
+        p95s = [found["p95"] for found in passes]
         return cls(
-            len(runs[0]),
-            len(runs),
-            statistics.median(statistics.median(ms) for ms in runs),
+            passes[0]["count"],
+            len(passes),
+            statistics.median(found["median"] for found in passes),
             statistics.median(p95s),
             min(p95s),
             max(p95s),
-            hits,
+            passes[0]["hits"],
         )
 
 
@@ -105,16 +113,12 @@ def build(engine: str, corpus: Path, folder: Path) -> dict:
     return {"seconds": time.perf_counter() - started}
 
 
-def run_queries(
-    engine: str, folder: Path, mix: dict[str, list[Query]], cap: float, passes: int = 1
-) -> dict:
-    """Open the index, run one warm-up query, then `passes` passes over every kind's
-    queries, kind after kind in each pass, so that a slow spell of the machine falls on
-    one pass of several kinds rather than on every pass of one.
+def run_queries(engine: str, folder: Path, mix: dict[str, list[Query]], cap: float) -> dict:
+    """Open the index, run one warm-up query, then each kind's queries in order: one
+    pass over the mix (`bench.run` takes several, the engines taking turns).
 
-    A kind stops early in a pass once it has taken its share of `cap` seconds, so one
-    slow kind cannot hold up the run; the report gives the number of queries each
-    figure rests on.
+    A kind stops early once it has taken `cap` seconds, so one slow kind cannot hold up
+    the run; the report gives the number of queries each figure rests on.
     """
     adapter = ENGINES[engine]()
     started = time.perf_counter()
@@ -123,22 +127,17 @@ def run_queries(
     first_query = next(iter(mix.values()))[0]
     adapter.query(first_query)
     warmed = time.perf_counter()
-    timings: dict[str, list[list[float]]] = {kind: [] for kind in mix}
-    hits: dict[str, list[int]] = {kind: [] for kind in mix}
-    for round_ in range(passes):
-        for kind, queries in mix.items():
-            seconds: list[float] = []
-            kind_started = time.perf_counter()
-            first_pass = timings[kind][0] if timings[kind] else queries
-            for query in queries[: len(first_pass)]:
-                before = time.perf_counter()
-                total = adapter.query(query).total
-                seconds.append(time.perf_counter() - before)
-                if round_ == 0:
-                    hits[kind].append(total)
-                if time.perf_counter() - kind_started > cap / passes:
-                    break
-            timings[kind].append(seconds)
+    latencies: dict[str, dict] = {}
+    for kind, queries in mix.items():
+        seconds: list[float] = []
+        hits: list[int] = []
+        kind_started = time.perf_counter()
+        for query in queries:
+            before = time.perf_counter()
+            hits.append(adapter.query(query).total)
+            seconds.append(time.perf_counter() - before)
+            if time.perf_counter() - kind_started > cap:
+                break
+        latencies[kind] = asdict(Latency.of(seconds, hits))
     adapter.close()
-    latencies = {kind: asdict(Latency.of(timings[kind], hits[kind])) for kind in mix}
     return {"open_s": opened - started, "first_s": warmed - opened, "latency": latencies}

@@ -167,10 +167,12 @@ def passes_note(results: dict) -> str:
     if passes < 2:
         return note + "."
     return (
-        note + f", in {passes} passes over the whole mix, one kind after another. A median"
-        " or p95 is the median of the passes' figures, and [low–high] after a p95 gives the"
-        " lowest and highest pass's: one pass of 40 queries puts its p95 between the"
-        " second and third slowest query, where a single pause moves it."
+        note + f", in {passes} passes over the whole mix, the engines taking turns pass by"
+        " pass, each pass in a fresh process, so that a busy moment of the machine falls on"
+        " every engine alike. A median or p95 is the median of the passes' figures, and"
+        " [low–high] after a p95 gives the lowest and highest pass's: one pass of 40 queries"
+        " puts its p95 between the second and third slowest query, where a single pause"
+        " moves it."
     )
 
 

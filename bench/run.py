@@ -17,10 +17,12 @@ import json
 import os
 import shlex
 import shutil
+import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -73,24 +75,23 @@ def measure_size(
     del articles
     log(started, f"{size:,}: generated in {generate_s:.1f} s")
     mix = all_queries(args.queries, authors)
+    built = {}
     for key in args.engines:
-        folder = work / key
-        built = measure.in_child(measure.build, key, corpus, folder)
-        log(started, f"{size:,} {key}: built in {built['seconds']:.1f} s")
-        if settle:
+        built[key] = measure.in_child(measure.build, key, corpus, work / key)
+        log(started, f"{size:,} {key}: built in {built[key]['seconds']:.1f} s")
+    if settle:
+        for key in args.engines:
             settle(key)
-        queried = measure.in_child(measure.run_queries, key, folder, mix, args.cap, args.passes)
-        log(started, f"{size:,} {key}: queried")
+    queried = interleaved_queries(args, work, mix)
+    log(started, f"{size:,}: queried, {args.passes} passes")
+    for key in args.engines:
         figures["engines"][key] = {
             "name": ENGINES[key].name,
-            "docs_per_s": figures["documents"] / built["seconds"],
-            "build_s": built["seconds"],
-            "disk_mib": measure.disk_mib(folder),
-            "build_peak_mib": built["peak_mib"],
-            "open_s": queried["open_s"],
-            "first_s": queried["first_s"],
-            "latency": queried["latency"],
-            "query_peak_mib": queried["peak_mib"],
+            "docs_per_s": figures["documents"] / built[key]["seconds"],
+            "build_s": built[key]["seconds"],
+            "disk_mib": measure.disk_mib(work / key),
+            "build_peak_mib": built[key]["peak_mib"],
+            **queried[key],
         }
     served = [key for key in SERVED if key in args.engines] if args.api_seconds > 0 else []
     figures["api"] = {}
@@ -100,6 +101,32 @@ def measure_size(
         )
         log(started, f"{size:,} {key}: /api/search load test done")
     return figures
+
+
+def interleaved_queries(args: argparse.Namespace, work: Path, mix: dict) -> dict[str, dict]:
+    """Each engine's query figures from `args.passes` passes over the mix, the engines
+    taking turns pass by pass, so that whatever the machine (or a server still merging)
+    does at one moment falls on every engine alike rather than on the one measured then.
+    Each pass runs in a fresh child process."""
+    passes: dict[str, list[dict]] = {key: [] for key in args.engines}
+    for _ in range(args.passes):
+        for key in args.engines:
+            found = measure.in_child(
+                measure.run_queries, key, work / key, mix, args.cap / args.passes
+            )
+            passes[key].append(found)
+    return {
+        key: {
+            "open_s": statistics.median(found["open_s"] for found in runs),
+            "first_s": statistics.median(found["first_s"] for found in runs),
+            "latency": {
+                kind: asdict(measure.Latency.combined([found["latency"][kind] for found in runs]))
+                for kind in mix
+            },
+            "query_peak_mib": max(found["peak_mib"] for found in runs),
+        }
+        for key, runs in passes.items()
+    }
 
 
 def measure_dump(comments: int, args: argparse.Namespace, started: float) -> dict:

@@ -315,6 +315,8 @@ def stats(as_json: bool, index_dir: Path) -> None:
     click.echo(f"{plural(len(figures.files), 'source file')}:")
     for record in figures.files:
         status = record["status"] + (f": {record['reason']}" if record["reason"] else "")
+        if "threads_done" in record:
+            status += f" ({plural(record['threads_done'], 'thread')} in; the next run carries on)"
         status += f" ({record['note']})" if record.get("note") else ""
         notes = [left_out_note(article, owner) for article, owner in record["left_out"].items()]
         click.echo(f"  {record['path']}: " + "; ".join([status, *notes]))

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from indexer import indexing
+from indexer.cli import cli
 from indexer.engines import open_engine
 from indexer.indexing import index_paths
 from indexer.layout import IndexLayout
@@ -82,6 +84,7 @@ indexing.index_paths([Path(path)], Path(index_dir), progress=die, engine=engine)
 def test_a_dump_is_committed_in_parts_and_a_run_killed_between_them_resumes(
     index_dir, tmp_path, engine_name
 ):
+    index_paths([write_thread(tmp_path / "page", "a.txt", "A page", "A comment.")], index_dir)
     path = dump(tmp_path / "dump.jsonl")
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_AFTER, path, index_dir, engine_name, "25"],
@@ -92,10 +95,13 @@ def test_a_dump_is_committed_in_parts_and_a_run_killed_between_them_resumes(
     )
     assert killed.returncode == 9, killed.stderr
     layout = IndexLayout(index_dir)
-    generation = layout.current() or layout.resumable(engine_name)
-    record = layout.read_manifest(generation).files[str(path.resolve())]
+    record = layout.read_manifest(layout.current()).files[str(path.resolve())]
     assert record.status == "partial" and 0 < record.threads_done < ARTICLES
     committed = record.articles + record.comments
+    assert total(index_dir) == 2 + committed
+    stats = CliRunner().invoke(cli, ["stats", "--index", str(index_dir)]).output
+    threads = f"{record.threads_done} threads in; the next run carries on"
+    assert f"{path.resolve()}: partial ({threads})" in stats
 
     summary = index_paths([path], index_dir)
 
@@ -103,7 +109,7 @@ def test_a_dump_is_committed_in_parts_and_a_run_killed_between_them_resumes(
     assert summary.carried_on == [(str(path), record.threads_done)]
     assert summary.documents == ARTICLES * (1 + COMMENTS) - committed
     found = ids(index_dir)
-    assert len(found) == len(set(found)) == total(index_dir) == ARTICLES * (1 + COMMENTS)
+    assert len(found) == len(set(found)) == total(index_dir) == 2 + ARTICLES * (1 + COMMENTS)
     assert index_paths([path], index_dir).files_unchanged == 1
 
 
