@@ -702,11 +702,7 @@ def _index_in_pieces(
             commit_part(PARTIAL)
     commit_part("indexed")
     summary.files_indexed += 1
-    if held := opened[0].passed_over():
-        summary.passed_over.append((shown(file), held))
-    if NOT_SPLIT in record.note:
-        summary.not_split.append((shown(file), record.note))
-    summary.mined += MINED in record.note
+    _tell(summary, file, record.note, opened[0].passed_over())
 
 
 class _FileReader:
@@ -829,15 +825,21 @@ def _finish(
     if record == changed.known:  # read again for its left-out articles, none of them free
         summary.files_unchanged += 1
         return
-    if NOT_SPLIT in note:
-        summary.not_split.append((shown(file), note))
-    summary.mined += MINED in note
-    if read.passed_over:
-        summary.passed_over.append((shown(file), read.passed_over))
+    _tell(summary, file, note, read.passed_over)
     run.add(changed.source, documents, record)
     summary.files_indexed += 1
     summary.articles += record.articles
     summary.comments += record.comments
+
+
+def _tell(summary: IndexSummary, file: Path, note: str, passed_over: str) -> None:
+    """What the run's summary says of a file read: how its threads were read, and what
+    it held besides its articles."""
+    if NOT_SPLIT in note:
+        summary.not_split.append((shown(file), note))
+    summary.mined += MINED in note
+    if passed_over:
+        summary.passed_over.append((shown(file), passed_over))
 
 
 def remove_paths(

@@ -154,8 +154,9 @@ def comment_fields(record: dict, line_number: int) -> list:
 def build_article(key: str, payloads: list[list]) -> Article:
     """An article with its comments numbered 1..N in order; titled by its id when the
     file has no line of its own for it."""
-    found = [p for p in payloads if p[0] == ARTICLE_RECORD]
-    _, title, body, day, byline, url, site, votes = found[-1] if found else [""] * 8
+    untitled = [ARTICLE_RECORD, key, "", "", None, None, None, None]
+    found = [p for p in payloads if p[0] == ARTICLE_RECORD] or [untitled]
+    _, title, body, day, byline, url, site, votes = found[-1]
     ordered = sorted((p for p in payloads if p[0] == COMMENT_RECORD), key=lambda p: p[1:3])
     comments = tuple(
         Comment(
@@ -172,13 +173,13 @@ def build_article(key: str, payloads: list[list]) -> Article:
         )
     )
     return Article(
-        title=title if found else key,
-        body=body if found else "",
-        date=parse_iso_date(day) if found else None,
-        byline=byline or None,
-        url=url or None,
+        title=title,
+        body=body,
+        date=parse_iso_date(day),
+        byline=byline,
+        url=url,
         key=key,
         comments=comments,
-        site=site or None,
-        votes=votes if found else None,
+        site=site,
+        votes=votes,
     )

@@ -28,7 +28,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import BinaryIO
 
 from indexer.readers.dumps import depth_first, epoch_date
@@ -135,7 +135,7 @@ def _submission(line_number: int, record: dict) -> tuple[str, list]:
         SUBMISSION_RECORD,
         single_spaced(html.unescape(record["title"])),
         paragraphs(html.unescape(_text(record.get("selftext")))),
-        _epoch(record.get("created_utc")),
+        record.get("created_utc"),
         _text(record.get("author")).strip() or None,
         _submission_url(record, bare),
         _site(record),
@@ -157,20 +157,10 @@ def _comment(line_number: int, record: dict) -> tuple[str, str, list]:
         _parent_key(record.get("parent_id"), link_key),
         _text(record.get("author")).strip() or ANONYMOUS,
         paragraphs(html.unescape(_text(record.get("body")))),
-        _epoch(record.get("created_utc")),
+        record.get("created_utc"),
         whole_number(record.get("score")),
         _site(record),
     ]
-
-
-def _epoch(value: object) -> float | None:
-    """A date as seconds since 1970 where `epoch_date` reads one, kept as a number."""
-    found = epoch_date(value)
-    return found.replace(tzinfo=UTC).timestamp() if found else None
-
-
-def _date(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
 def _bare_id(line_number: int, record: dict, prefix: str) -> str:
@@ -217,7 +207,7 @@ def _build_article(thread: str, payloads: list[list]) -> Article:
     thread's name when its submission is not in the file."""
     found = [p for p in payloads if p[0] == SUBMISSION_RECORD]
     replies = [
-        _Reply(key, parent, author, body, _date(posted), votes)
+        _Reply(key, parent, author, body, epoch_date(posted), votes)
         for _, key, parent, author, body, posted, votes, _ in (
             p for p in payloads if p[0] == COMMENT_RECORD
         )
@@ -225,7 +215,7 @@ def _build_article(thread: str, payloads: list[list]) -> Article:
     site = found[0][6] if found and found[0][6] else next((p[-1] for p in payloads if p[-1]), None)
     if found:
         _, title, body, posted, byline, url, _, votes = found[0]
-        article = Article(title, body, _date(posted), byline, url=url, key=thread, votes=votes)
+        article = Article(title, body, epoch_date(posted), byline, url=url, key=thread, votes=votes)
     else:
         url = f"{REDDIT}/comments/{thread[len(SUBMISSION) :]}/"
         article = Article(f"Reddit thread {thread}", "", url=url, key=thread)
