@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -47,6 +48,7 @@ class Document:
     copy_group: str = ""  # shared by comments posted more than once, nearly word for word
     site: str = ""  # the publication: a domain, a blog's name, r/NAME
     votes: int | None = None  # score, recommendations or likes, where the source has them
+    stand_in: bool = False  # an article made up for comments whose own is in no file read
 
     @property
     def effective_date(self) -> datetime | None:
@@ -72,6 +74,7 @@ class Document:
             "source_url": self.source_url or None,
             "site": self.site or None,
             "votes": self.votes,
+            "stand_in": self.stand_in,
         }
 
     @property
@@ -120,10 +123,33 @@ def slugify(text: str, max_length: int = 60) -> str:
 
 
 def article_id(article: Article) -> str:
-    """A readable, stable id: the title's slug and a hash of the article's identity."""
+    """A readable, stable id: the title's slug and a hash of the article's identity; for
+    a split thread, whose stand-in has no title yet, the key's slug instead."""
     identity = article.key or f"{article.title}\n{article.date.isoformat() if article.date else ''}"
     digest = hashlib.sha1(identity.encode("utf-8")).hexdigest()[:8]
-    return f"{slugify(article.title)}-{digest}"
+    readable = article.key if article.split_thread and article.key else article.title
+    return f"{slugify(readable)}-{digest}"
+
+
+def comment_ids(article: Article, aid: str) -> dict[int, str]:
+    """Each comment's id by its position: numbered in the thread, or, in a split thread,
+    named by its key, so that a comment has one id whichever file's part holds it."""
+    if article.split_thread:
+        return {c.position: f"{aid}-{key_slug(c.key or str(c.position))}" for c in article.comments}
+    return {c.position: f"{aid}-c{c.position}" for c in article.comments}
+
+
+def parent_id(article: Article, aid: str, ids: Mapping[str, str], parent: str | None) -> str:
+    """The id of the comment answered: in a split thread, also one another file holds."""
+    if not parent:
+        return ""
+    if parent in ids:
+        return ids[parent]
+    return f"{aid}-{key_slug(parent)}" if article.split_thread else ""
+
+
+def key_slug(key: str) -> str:
+    return slugify(key, 80)
 
 
 def thread_documents(article: Article, source: str) -> list[Document]:
@@ -152,16 +178,17 @@ def thread_documents(article: Article, source: str) -> list[Document]:
             thread_length=len(article.comments),
             site=site,
             votes=article.votes,
+            stand_in=article.stand_in,
         )
     ]
-    positions = {c.key: c.position for c in article.comments if c.key}
+    ids = comment_ids(article, aid)
+    keyed = {c.key: ids[c.position] for c in article.comments if c.key}
     quoted = quoted_comments(article.comments)
     for comment in article.comments:
-        parent = positions.get(comment.parent) if comment.parent else None
         body = redact(comment.body)
         documents.append(
             Document(
-                id=f"{aid}-c{comment.position}",
+                id=ids[comment.position],
                 kind=COMMENT,
                 article_id=aid,
                 article_title=article.title,
@@ -172,10 +199,10 @@ def thread_documents(article: Article, source: str) -> list[Document]:
                 body=body,
                 source_url=article.url or "",
                 source=source,
-                parent=f"{aid}-c{parent}" if parent else "",
+                parent=parent_id(article, aid, keyed, comment.parent),
                 thread_length=len(article.comments),
                 signed=tuple(signatures(body)),
-                quotes=tuple(f"{aid}-c{p}" for p in quoted.get(comment.position, ())),
+                quotes=tuple(ids[p] for p in quoted.get(comment.position, ())),
                 site=site,
                 votes=comment.votes,
             )

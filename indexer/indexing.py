@@ -38,6 +38,7 @@ from indexer.processes import leave_with_parent
 from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, in_pieces, read_contents
 from indexer.readers.comment_mining import RECORD_MINING
 from indexer.records import Article, FileContents
+from indexer.split_threads import join_split_threads
 
 MAX_FILES = 1_000_000
 NOT_SPLIT = "comments not split"
@@ -303,12 +304,20 @@ class IndexRun:
         # only the files this run rewrites change there.
         self.indexed: dict[str, str] = {}
         self.asked: set[str] = set()
+        # The files holding stand-ins of split threads' articles, in the index and in
+        # this run; and the split threads whose parts this run put in several files.
+        self.indexed_stand_ins: dict[str, set[str]] = {}
+        self.written_stand_ins: dict[str, set[str]] = {}
 
     def add(self, source: str, documents: list[Document], record: FileRecord) -> None:
         self.batch[source] = documents
         self.manifest.files[source] = record
         self.rewritten.add(source)
-        self.claimed.update((doc.article_id, source) for doc in documents if doc.kind == ARTICLE)
+        for doc in documents:
+            if doc.kind == ARTICLE and doc.stand_in:
+                self.written_stand_ins.setdefault(doc.article_id, set()).add(source)
+            elif doc.kind == ARTICLE:
+                self.claimed[doc.article_id] = source
         self.pending_documents += len(documents)
         if len(self.batch) >= BATCH_FILES or self.pending_documents >= BATCH_DOCUMENTS:
             self.commit()
@@ -340,22 +349,54 @@ class IndexRun:
         record = self.manifest.files.get(source_key(file))
         return bool(record and record.left_out)
 
-    def held_elsewhere(
+    def placed(
         self, source: str, documents: list[Document], ahead: Iterable[Document] = ()
-    ) -> dict[str, str]:
-        """The articles among `documents` another file holds, each with that file.
+    ) -> tuple[list[Document], dict[str, str]]:
+        """The documents of `documents` to write, and the articles among them another
+        file holds, each with that file: those are left out, comments and all.
+
+        A stand-in is written only while no other file holds its article; its comments
+        are written whatever holds it, and their split thread is joined after the run.
 
         :param ahead: documents of files still to come, asked of the index in the same
             query when it has to be asked: one query for many files, not one each.
         """
-        ids = [doc.article_id for doc in documents if doc.kind == ARTICLE]
+        articles = [doc for doc in documents if doc.kind == ARTICLE]
+        ids = [doc.article_id for doc in articles]
         if not self.created and any(a not in self.asked and a not in self.claimed for a in ids):
             wanted = {*ids, *(doc.article_id for doc in ahead if doc.kind == ARTICLE)}
             wanted -= self.asked
-            self.indexed.update(self.store.article_sources(wanted))
+            for doc in self.store.article_documents(wanted, ARTICLE):
+                if doc.stand_in:
+                    self.indexed_stand_ins.setdefault(doc.article_id, set()).add(doc.source)
+                else:
+                    self.indexed[doc.article_id] = doc.source
             self.asked |= wanted
-        owners = {article: self.owner(article) for article in ids}
-        return {article: owner for article, owner in owners.items() if owner not in (None, source)}
+        left_out: dict[str, str] = {}
+        held: set[str] = set()  # stand-ins whose article another file holds
+        for doc in articles:
+            owner = self.owner(doc.article_id)
+            elsewhere = owner not in (None, source) or self.stand_ins_elsewhere(doc, source)
+            if doc.stand_in and elsewhere:
+                held.add(doc.article_id)
+            elif owner not in (None, source):
+                left_out[doc.article_id] = owner
+                continue
+            if elsewhere:
+                self.manifest.joins_owed.add(doc.article_id)
+        kept = [
+            doc
+            for doc in documents
+            if doc.article_id not in left_out
+            and not (doc.kind == ARTICLE and doc.article_id in held)
+        ]
+        return kept, left_out
+
+    def stand_ins_elsewhere(self, doc: Document, source: str) -> bool:
+        """Whether a file other than `source` holds a stand-in of the document's article."""
+        indexed = self.indexed_stand_ins.get(doc.article_id, set()) - self.rewritten
+        written = self.written_stand_ins.get(doc.article_id, set())
+        return bool((indexed | written) - {source})
 
     def owner(self, article: str) -> str | None:
         """The file an article belongs to: the one this run gave it to, else the one the
@@ -380,6 +421,10 @@ class IndexRun:
         """Commit what is left, then refresh copy groups if any commit, of this run or of
         one that died before refreshing, has not had them refreshed."""
         self.commit()
+        if self.manifest.joins_owed:
+            join_split_threads(self.store, self.manifest.joins_owed)
+            self.manifest.joins_owed = set()
+            self.layout.write_manifest(self.generation, self.manifest)
         if self.manifest.copies_owed:
             refresh_copy_groups(self.store)
             self.manifest.copies_owed = False
@@ -650,8 +695,7 @@ def _index_in_pieces(
 
     def commit_part(status: str) -> None:
         nonlocal record, pending, appended
-        left_out = run.held_elsewhere(source, pending)
-        documents = [doc for doc in pending if doc.article_id not in left_out]
+        documents, left_out = run.placed(source, pending)
         summary.left_out += [(shown(file), article, owner) for article, owner in left_out.items()]
         articles = sum(1 for doc in documents if doc.kind == ARTICLE)
         record = replace(
@@ -807,7 +851,7 @@ def _finish(
     ahead: Iterable[Document] = (),
 ) -> None:
     """Put one read file's documents into the run, but for the articles another file
-    holds, or record why it was skipped. `ahead` is as for `IndexRun.held_elsewhere`."""
+    holds, or record why it was skipped. `ahead` is as for `IndexRun.placed`."""
     if changed is None or future is None:
         return
     read = reader.result(file, future)
@@ -815,8 +859,7 @@ def _finish(
         _refuse(file, changed.source, changed.digest, read, run, summary)
         return
     documents, note = read.documents, read.note
-    left_out = run.held_elsewhere(changed.source, documents, ahead)
-    documents = [doc for doc in documents if doc.article_id not in left_out]
+    documents, left_out = run.placed(changed.source, documents, ahead)
     summary.left_out += [(shown(file), article, owner) for article, owner in left_out.items()]
     articles = sum(1 for doc in documents if doc.kind == ARTICLE)
     record = FileRecord(

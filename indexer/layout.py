@@ -78,12 +78,16 @@ class Manifest:
     # Set once documents are committed and cleared once copy groups are refreshed, so
     # a run that died between the two has the next run refresh them.
     copies_owed: bool = False
+    # The split threads committed in parts that several files hold, until they are
+    # joined: a run that died before joining them has the next run join them.
+    joins_owed: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict:
         return {
             "engine": self.engine,
             "indexed_at": self.indexed_at,
             "copies_owed": self.copies_owed,
+            "joins_owed": sorted(self.joins_owed),
             "files": {path: vars(record) for path, record in sorted(self.files.items())},
         }
 
@@ -95,6 +99,7 @@ class Manifest:
             data.get("indexed_at", ""),
             files,
             data.get("copies_owed", False),
+            set(data.get("joins_owed", ())),
         )
 
 

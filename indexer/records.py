@@ -43,6 +43,12 @@ class Article:
     says why a comment section the page shows gave no comments. `site` names the
     publication (a domain, a blog's name, `r/NAME` for a subreddit), and `votes`
     is the article's score where the source has one.
+
+    `split_thread` says that the thread may be spread over several files, as dumps
+    published a month at a time spread it: the ids of its documents then come from
+    the keys alone, the same in every file, and the index puts the parts together.
+    `stand_in` marks an article made up for comments whose own article is not in
+    the file; the real one takes its place when a file brings it.
     """
 
     title: str
@@ -57,6 +63,8 @@ class Article:
     comments_not_split: str | None = None
     site: str | None = None
     votes: int | None = None
+    split_thread: bool = False
+    stand_in: bool = False
 
 
 def nothing_passed_over() -> str:

@@ -24,6 +24,7 @@ class Thread:
             "body": article.body,
             "source": article.source,
             "source_url": article.source_url or None,
+            "stand_in": article.stand_in,
             "comments": [{**c.to_json(), "body": c.body} for c in self.comments],
         }
 

@@ -189,6 +189,9 @@ class Store(Protocol):
     def set_copy_groups(self, groups: Mapping[str, str]) -> None:
         """Give the comments these copy groups ('' for none), in one commit."""
 
-    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
-        """The source holding each of these articles, as last committed; articles not in
-        the index are left out. Indexing asks, so one article is not indexed twice."""
+    def article_documents(
+        self, article_ids: Collection[str], kind: str | None = None
+    ) -> Iterator[Document]:
+        """Every document of these articles, of `kind` only when it is given, from any
+        source, as last committed. Indexing asks, so that one article is not indexed
+        twice, and to join the parts of split threads."""

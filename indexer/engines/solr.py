@@ -76,10 +76,10 @@ LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "ar
 UNIQUE_LAST = "id asc"
 SORTS = {
     "relevance": "score desc",
-    "newest": "sort_when desc,f_article asc,position desc,id asc",
+    "newest": "sort_when desc,f_article desc,position desc,id desc",
     "oldest": "sort_when asc,f_article asc,position asc,id asc",
     "position": "position asc,id asc",
-    "votes": "vote_rank desc,sort_when desc,f_article asc,position desc,id asc",
+    "votes": "vote_rank desc,sort_when desc,f_article desc,position desc,id desc",
 }
 SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|\s])')
 SEARCHABLE = re.compile(r"[^\W_]")
@@ -350,13 +350,12 @@ class SolrStore:
             self._update(docs)
         self._commit()
 
-    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def article_documents(
+        self, article_ids: Collection[str], kind: str | None = None
+    ) -> Iterator[Document]:
+        filters = [f"f_kind:{kind}"] if kind is not None else []
         for ids in chunks(sorted(article_ids), DELETE_CHUNK):
-            query = any_of("f_article", ids)
-            for hit in self._every(query, "f_article,source", [f"f_kind:{ARTICLE}"]):
-                found[str(hit["f_article"])] = str(hit["source"])
-        return found
+            yield from map(from_solr, self._every(any_of("f_article", ids), "doc,body", filters))
 
 
 def new_collection(generation: Path, target: SolrTarget) -> SolrPointer:

@@ -21,13 +21,12 @@ import threading
 import time
 import weakref
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import date, datetime
 from datetime import time as day_time
-from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 
@@ -68,12 +67,11 @@ OS_ERROR = re.compile(r"\bos (?:error |\{ code: )(\d+)", re.IGNORECASE)  # as ta
 WRITER_THREADS = 2
 TITLE_BOOST = 2.0
 SORT_FIELDS = {
-    "newest": ("newest", tantivy.Order.Desc),
-    "oldest": ("oldest", tantivy.Order.Asc),
+    "newest": ("when", tantivy.Order.Desc),
+    "oldest": ("when", tantivy.Order.Asc),
     "votes": ("vote_rank", tantivy.Order.Desc),
 }
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest, as in Whoosh
-LAST_CHAR = "\U0010ffff"
 MAX_BUCKETS = 100_000  # a terms aggregation's size never goes past this
 EVERY_CHUNK = 50_000  # documents read per search when reading them all
 # Threads for the aggregations a selection runs beside its main one: two cores here.
@@ -109,8 +107,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("title", "caption", "body"):
         builder.add_text_field(name, tokenizer_name="en_stem")
     builder.add_text_field("words", tokenizer_name="default", index_option="basic")
-    date_orders = ("newest", "oldest")
-    for name in (*(f"f_{facet}" for facet in FACET_KEYS), *LABEL_FIELDS.values(), *date_orders):
+    for name in (*(f"f_{facet}" for facet in FACET_KEYS), *LABEL_FIELDS.values(), "when"):
         builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in NUMBERED:
         builder.add_integer_field(f"n_{name}", indexed=True, fast=True)
@@ -152,21 +149,11 @@ def key_number(key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-@lru_cache(maxsize=4096)
-def inverted(text: str) -> str:
-    """A text whose order is the reverse of `text`'s, ended so that a prefix sorts after
-    the longer texts it starts: descending on it is ascending on `text`."""
-    return "".join(chr(0x10FFFF - ord(char)) for char in text) + LAST_CHAR
-
-
-def sort_keys(doc: Document) -> dict[str, str]:
-    """Keys whose order is Whoosh's date sorts: date, then article id ascending, then
-    position the way the date goes; undated documents last in "oldest"."""
+def sort_key(doc: Document) -> str:
+    """A key whose order is Whoosh's date sorts: date, then article id, then position,
+    undated documents last; "newest" is the same order reversed."""
     when = doc.effective_date.isoformat() if doc.effective_date else MISSING_DATE
-    return {
-        "oldest": f"{when}\x00{doc.article_id}\x00{doc.position:010d}",
-        "newest": f"{when}\x00{inverted(doc.article_id)}\x00{doc.position:010d}",
-    }
+    return f"{when}\x00{doc.article_id}\x00{doc.position:010d}"
 
 
 def to_document(doc: Document) -> tantivy.Document:
@@ -183,7 +170,7 @@ def to_document(doc: Document) -> tantivy.Document:
         "signed_name": doc.signed[0] if doc.signed else "",
         "article_title": doc.article_title if doc.kind == ARTICLE else "",
         "title": doc.article_title if doc.kind == ARTICLE else "",
-        **sort_keys(doc),
+        "when": sort_key(doc),
         **{f"f_{name}": key for name, key in keys.items()},
     }
     present = {name: value for name, value in fields.items() if value != ""}
@@ -202,11 +189,14 @@ def stored(searcher: tantivy.Searcher, hits: Iterable[tuple[object, object]]) ->
     return (decode(searcher.doc(address).get_first("doc")) for _, address in hits)
 
 
-def every(searcher: tantivy.Searcher, query: Query) -> Iterator[Document]:
-    """Every document matching `query`, in index order, read a chunk at a time."""
+def every(searcher_of: Callable[[], tantivy.Searcher], query: Query) -> Iterator[Document]:
+    """Every document matching `query`, in index order, read a chunk at a time, each
+    through a searcher of its own from `searcher_of`, on an index nobody commits to
+    meanwhile."""
     query = Query.const_score_query(query, 1.0)
-    count = searcher.search(query, 1, count=True).count
+    count = searcher_of().search(query, 1, count=True).count
     for offset in range(0, count, EVERY_CHUNK):
+        searcher = searcher_of()
         hits = searcher.search(query, min(EVERY_CHUNK, count - offset), count=False, offset=offset)
         yield from stored(searcher, hits.hits)
 
@@ -304,10 +294,15 @@ class TantivyStore:
         meta = json.loads((self._path / "meta.json").read_text(encoding="utf-8"))
         return int(meta.get("opstamp", 0))
 
+    def _released_searcher(self) -> tantivy.Searcher:
+        """A searcher on an index opened for it alone: the store's pages it reads are
+        mapped into memory only while it lives, so reading every document does not
+        hold the whole store in the process's resident memory at once."""
+        return tantivy.Index.open(str(self._path)).searcher()
+
     def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
-        searcher = self._ix.searcher()
         comments = Query.term_query(self._ix.schema, "f_kind", COMMENT)
-        for doc in every(searcher, comments):
+        for doc in every(self._released_searcher, comments):
             yield doc.id, doc.body, doc.copy_group
 
     def set_copy_groups(self, groups: Mapping[str, str]) -> None:
@@ -316,19 +311,22 @@ class TantivyStore:
 
         def change(writer) -> None:
             for doc_id, group in groups.items():
-                for doc in every(searcher, Query.term_query(schema, "id", doc_id)):
+                for doc in every(lambda: searcher, Query.term_query(schema, "id", doc_id)):
                     writer.delete_documents_by_term("id", doc_id)
                     writer.add_document(to_document(replace(doc, copy_group=group)))
 
         self._write(change)
 
-    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
+    def article_documents(
+        self, article_ids: Collection[str], kind: str | None = None
+    ) -> Iterator[Document]:
         if not article_ids:
-            return {}
+            return iter(())
         schema = self._ix.schema
-        kind = Query.term_query(schema, "f_kind", ARTICLE)
-        articles = all_of([any_term(schema, "f_article", article_ids), kind])
-        return {doc.article_id: doc.source for doc in every(self._ix.searcher(), articles)}
+        wanted = [any_term(schema, "f_article", article_ids)]
+        if kind is not None:
+            wanted.append(Query.term_query(schema, "f_kind", kind))
+        return every(self._ix.searcher, all_of(wanted))
 
 
 class TantivyReader:

@@ -143,6 +143,7 @@ def build_schema() -> Schema:
         copy_group=ID(stored=True, sortable=True),
         site=ID(stored=True, sortable=True),
         votes=STORED(),
+        stand_in=STORED(),
         vote_rank=NumberColumn(bits=64, sortable=True),
         spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
     )
@@ -225,6 +226,8 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         fields["title"] = doc.article_title
     if doc.votes is not None:
         fields["votes"] = doc.votes
+    if doc.stand_in:
+        fields["stand_in"] = True
     for name, value in (("date", doc.date), ("article_date", doc.article_date)):
         if value is not None:
             fields[name] = value
@@ -255,6 +258,7 @@ def from_stored(stored: Mapping) -> Document:
         copy_group=stored.get("copy_group", ""),
         site=stored.get("site", ""),
         votes=stored.get("votes"),
+        stand_in=stored.get("stand_in", False),
     )
 
 
@@ -321,10 +325,11 @@ class WhooshStore:
             for source, docs in documents.items():
                 if source not in appended:
                     writer.delete_by_term("source", source)
-                add = writer.update_document if source in appended else writer.add_document
                 spelled: set[str] = set()
                 for doc in docs:
-                    add(**to_fields(doc, spelled))
+                    if source in appended:  # every copy of the id: update_document takes one
+                        writer.delete_by_term("id", doc.id)
+                    writer.add_document(**to_fields(doc, spelled))
 
         self._write(sum(len(docs) for docs in documents.values()), change)
 
@@ -351,16 +356,18 @@ class WhooshStore:
 
         self._write(len(groups), change)
 
-    def article_sources(self, article_ids: Collection[str]) -> dict[str, str]:
-        """An article's document has the article's id as its own: one term to look up,
-        where asking for the kind too would walk every article's posting."""
+    def article_documents(
+        self, article_ids: Collection[str], kind: str | None = None
+    ) -> Iterator[Document]:
+        """An article's document has the article's id as its own: one term to look up
+        for the articles alone, where asking for the kind would walk every article's
+        posting."""
+        field = "id" if kind == ARTICLE else "article_id"
         with self._ix.searcher() as searcher:
-            found = ((article, searcher.document(id=article)) for article in article_ids)
-            return {
-                article: stored["source"]
-                for article, stored in found
-                if stored is not None and stored["kind"] == ARTICLE
-            }
+            for article in sorted(article_ids):
+                for stored in searcher.documents(**{field: article}):
+                    if kind is None or stored["kind"] == kind:
+                        yield from_stored(stored)
 
 
 class WhooshReader:
@@ -741,7 +748,7 @@ class WhooshSnapshot:
             reverse = sort != "oldest"
             by_date = [
                 sorting.FieldFacet("sort_date", reverse=reverse),
-                sorting.FieldFacet("article_id"),
+                sorting.FieldFacet("article_id", reverse=reverse),
                 sorting.FieldFacet("position", reverse=reverse),
             ]
             if sort == "votes":

@@ -5,7 +5,11 @@ A line is a submission (it has a `title`) or a comment (it has a `link_id`, the
 with zstandard (`RC_2015-01.zst`). A submission becomes an article keyed by its
 name `t3_<id>`, a comment one of that article's comments keyed `t1_<id>`.
 Comments whose submission is not in the file still count: they go to a stand-in
-article titled "Reddit thread t3_<id>", linked to the thread on reddit.com.
+article titled "Reddit thread t3_<id>", linked to the thread on reddit.com, which the
+submission replaces when a file brings it. A month's dump holds submissions (RS) and
+comments (RC) in two files, and a thread's comments run on into later months: every
+thread is a split thread, its ids made from its keys, which the index joins across
+files.
 
 What the archive says is kept as it says it: `[deleted]` and `[removed]` bodies and
 authors stay, since they tell the reader that something was there. Reddit stores
@@ -13,10 +17,11 @@ authors stay, since they tell the reader that something was there. Reddit stores
 are Reddit markdown, kept as text.
 
 Comments are in thread order: replies follow the comment they answer, siblings by
-date and then id. A reply whose parent is not in the file keeps no parent and joins
-the top level by date. A file with a line that is no submission or comment is
-refused, naming the line, so that nothing is half-imported; so is a compressed file
-that stops short, since a dump cut off mid-way has lost an unknown part of a month.
+date and then id. A reply whose parent is not in the file joins the top level by
+date, keeping its parent's key for when the file holding it is read. A file with a
+line that is no submission or comment is refused, naming the line, so that nothing is
+half-imported; so is a compressed file that stops short, since a dump cut off mid-way
+has lost an unknown part of a month.
 
 Objects as Reddit's own API wraps them, `{"kind": "t3", "data": {...}}`, read the
 same. The line helpers here serve every reader of JSON-per-line dumps.
@@ -218,7 +223,7 @@ def _build_article(thread: str, payloads: list[list]) -> Article:
         article = Article(title, body, epoch_date(posted), byline, url=url, key=thread, votes=votes)
     else:
         url = f"{REDDIT}/comments/{thread[len(SUBMISSION) :]}/"
-        article = Article(f"Reddit thread {thread}", "", url=url, key=thread)
+        article = Article(f"Reddit thread {thread}", "", url=url, key=thread, stand_in=True)
     ordered = depth_first(
         replies,
         key=lambda reply: reply.key,
@@ -230,6 +235,7 @@ def _build_article(thread: str, payloads: list[list]) -> Article:
             reply.key,
         ),
     )
+    in_file = {reply.key for reply in replies}
     comments = tuple(
         Comment(
             author=reply.author,
@@ -237,12 +243,12 @@ def _build_article(thread: str, payloads: list[list]) -> Article:
             position=position,
             date=reply.date,
             key=reply.key,
-            parent=parent,
+            parent=kept or (reply.parent if reply.parent not in in_file else None),
             votes=reply.votes,
         )
-        for position, (reply, parent) in enumerate(ordered, start=1)
+        for position, (reply, kept) in enumerate(ordered, start=1)
     )
-    return replace(article, comments=comments, site=site)
+    return replace(article, comments=comments, site=site, split_thread=True)
 
 
 def whole_number(value: object) -> int | None:

@@ -90,6 +90,8 @@ def test_epoch_dates_as_int_float_or_string_are_naive_utc(submissions):
 
 
 def test_comments_follow_thread_order_with_their_parents(threads):
+    """A reply to a comment in no file read goes last, by date, among the top level, but
+    keeps its parent's key for the month whose file holds that comment."""
     comments = threads["t3_1a2b3c"].comments
     assert [(c.position, c.key, c.parent) for c in comments] == [
         (1, "t1_c0aaa3", None),
@@ -99,7 +101,7 @@ def test_comments_follow_thread_order_with_their_parents(threads):
         (5, "t1_c0aaa7", "t1_c0aaa1"),
         (6, "t1_c0aaa2", "t1_c0aaa1"),
         (7, "t1_c0aaa5", "t1_c0aaa2"),
-        (8, "t1_c0aab0", None),
+        (8, "t1_c0aab0", "t1_c0zzzz"),
     ]
 
 
@@ -109,9 +111,9 @@ def test_siblings_posted_the_same_second_go_by_id_oldest_first(threads):
     assert keys.index("t1_zzz") < keys.index("t1_c0aaa7")
 
 
-def test_a_reply_to_a_missing_comment_stays_without_a_parent(threads):
+def test_a_reply_to_a_missing_comment_is_kept_with_its_words(threads):
     orphan = threads["t3_1a2b3c"].comments[-1]
-    assert (orphan.author, orphan.parent) == ("latecomer", None)
+    assert orphan.author == "latecomer"
     assert orphan.body == "Replying to a comment this dump does not have."
 
 
@@ -189,7 +191,9 @@ def test_the_comments_index_with_links_to_the_comment_answered(threads):
     by_position = {d.position: d for d in documents}
     assert by_position[2].parent == by_position[1].id
     assert by_position[7].parent == by_position[6].id
-    assert by_position[8].parent == ""
+    answered_elsewhere = by_position[8].parent
+    assert answered_elsewhere.endswith("-t1-c0zzzz")
+    assert answered_elsewhere not in {d.id for d in documents}
 
 
 def test_a_loop_of_parents_is_cut_and_every_comment_kept():

@@ -206,3 +206,22 @@ def test_thread_original_page_address_is_escaped(tmp_path):
     page = html(client.get(f"/article/{article_id(REPLY_THREAD)}"))
     assert page.select_one("a.original-page")["href"] == address
     assert [script["src"] for script in page.find_all("script")] == ["/static/enhance.js"]
+
+
+def test_a_stand_in_article_says_its_comments_came_without_it(tmp_path):
+    stand_in = replace(
+        REPLY_THREAD,
+        title="Reddit thread t3_q1",
+        body="",
+        key="t3_q1",
+        split_thread=True,
+        stand_in=True,
+    )
+    client = site_of(stand_in, tmp_path)
+    page = html(client.get(f"/article/{article_id(stand_in)}"))
+    assert "in no file indexed yet" in page.select_one(".stand-in").get_text()
+    assert client.get(f"/api/article/{article_id(stand_in)}").get_json()["stand_in"] is True
+    real = html(
+        site_of(REPLY_THREAD, tmp_path / "real").get(f"/article/{article_id(REPLY_THREAD)}")
+    )
+    assert real.select_one(".stand-in") is None
