@@ -34,6 +34,7 @@ from indexer.readers.jsonl import UNREAD, first_object
 from indexer.readers.lines import json_lines
 from indexer.readers.markup import html_to_text
 from indexer.readers.reddit import whole_number
+from indexer.readers.threads import ThreadRecords
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
 
@@ -53,28 +54,25 @@ _LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>([^<]*)</a>', re.IGNORECASE)
 
 @dataclass(slots=True)
 class _Item:
-    """The fields of an item line that the archive keeps, its text already plain."""
+    """The fields of an item line that the archive keeps, its text already plain; its
+    `time` as the line gives it."""
 
     id: int
     type: str
     author: str
     text: str
-    date: datetime | None
+    time: object
     title: str = ""
     url: str = ""
     score: int | None = None
     parent: int | None = None
-    kids: tuple[int, ...] = ()
-    parts: tuple[int, ...] = ()
+    kids: list[int] = field(default_factory=list)
+    parts: list[int] = field(default_factory=list)
     deleted: bool = False
 
-
-@dataclass(slots=True)
-class _Thread:
-    """An article's items, gathered while the lines may come in any order."""
-
-    comments: list[_Item] = field(default_factory=list)
-    options: list[_Item] = field(default_factory=list)
+    @property
+    def date(self) -> datetime | None:
+        return epoch_date(self.time)
 
 
 def looks_like_hackernews(head: bytes) -> bool:
@@ -110,24 +108,42 @@ def parse_hackernews(data: bytes) -> list[Article]:
 
 def read_hackernews(source: bytes | BinaryIO) -> Iterator[Article]:
     """`parse_hackernews` over an open file, read a piece at a time: every line is read
-    and checked before the first article comes, so a broken file gives none."""
-    items: dict[int, _Item] = {}
-    for line_number, record in json_lines(source):
-        item = _read_item(line_number, record)
-        items.setdefault(item.id, item)  # an item fetched twice: the first is kept
-    if not items:
-        raise ReaderError("no records: every line is blank")
-    roots = _thread_roots(items)
-    threads: dict[int, _Thread] = {}
-    for item in items.values():
-        if item.type in ARTICLE_TYPES:
-            threads.setdefault(item.id, _Thread())
-        elif item.type == "comment":
-            threads.setdefault(roots[item.id], _Thread()).comments.append(item)
-        elif item.parent is not None:
-            threads.setdefault(item.parent, _Thread()).options.append(item)
-    for root in list(threads):
-        yield _build_article(root, threads.pop(root), items)
+    and checked before the first article comes, so a broken file gives none.
+
+    Items wait for the end of the file in `ThreadRecords`, on disk once they are many,
+    each under the thread its parents lead to so far; memory keeps only each comment's
+    parent, to walk the chains. A comment read before its parent is gathered with its
+    thread at the end."""
+    parents: dict[int, int] = {}  # each comment's parent
+    with ThreadRecords() as kept:
+        for line_number, record in json_lines(source):
+            item = _read_item(line_number, record)
+            if item.type == "comment":
+                if item.id in parents:
+                    continue  # an item fetched twice: the first is kept
+                parents[item.id] = item.parent
+            thread = item.id if item.type in ARTICLE_TYPES else _root(item.parent, parents)
+            kept.add(str(thread), str(item.id), _payload(item))
+        if not kept:
+            raise ReaderError("no records: every line is blank")
+        kept.regroup(lambda thread: str(_root(int(thread), parents)))
+        for thread, payloads in kept.groups():
+            yield _build_article(int(thread), [_Item(*payload) for payload in payloads])
+
+
+def _root(start: int | None, parents: dict[int, int]) -> int:
+    """The id a chain of parents leads to from `start`: its story's, or the first one
+    not read as a comment (yet); a loop of parents (only a broken file has one) ends
+    where it closes."""
+    node, seen = start, set()
+    while node in parents and node not in seen:
+        seen.add(node)
+        node = parents[node]
+    return node
+
+
+def _payload(item: _Item) -> list:
+    return [getattr(item, name) for name in _Item.__slots__]
 
 
 def _item_id(value: object) -> int | None:
@@ -138,10 +154,10 @@ def _item_id(value: object) -> int | None:
     return None
 
 
-def _ids(value: object) -> tuple[int, ...]:
+def _ids(value: object) -> list[int]:
     if not isinstance(value, list):
-        return ()
-    return tuple(found for entry in value if (found := _item_id(entry)) is not None)
+        return []
+    return [found for entry in value if (found := _item_id(entry)) is not None]
 
 
 def _read_item(line_number: int, record: dict) -> _Item:
@@ -174,7 +190,7 @@ def _read_item(line_number: int, record: dict) -> _Item:
         type=kind,
         author=author,
         text=text,
-        date=epoch_date(record.get("time")),
+        time=record.get("time"),
         title=single_spaced(title) if isinstance(title, str) else "",
         url=url.strip() if isinstance(url, str) else "",
         score=whole_number(record.get("score")),
@@ -198,43 +214,14 @@ def _full_links(markup: str) -> str:
     return _LINK.sub(written_out, markup) if "..." in markup else markup
 
 
-def _thread_roots(items: dict[int, _Item]) -> dict[int, int]:
-    """For each comment, the id its chain of parents leads to: its story's, or the
-    first one missing from the file. Each chain is walked once; a loop of parents
-    (only a broken file has one) ends at the comment where it closes."""
-    roots: dict[int, int] = {}
-    for start, item in items.items():
-        if item.type != "comment" or start in roots:
-            continue
-        path: list[int] = []
-        on_path: set[int] = set()
-        node = start
-        while True:
-            current = items.get(node)
-            if current is None or current.type != "comment" or current.parent is None:
-                root = node
-                break
-            if node in roots:
-                root = roots[node]
-                break
-            if node in on_path:
-                root = node
-                break
-            path.append(node)
-            on_path.add(node)
-            node = current.parent
-        for member in path:
-            roots[member] = root
-    return roots
-
-
-def _build_article(root: int, thread: _Thread, items: dict[int, _Item]) -> Article:
-    parents = {c.parent for c in thread.comments if c.parent in items}
-    ranks = {
-        (parent, kid): rank for parent in parents for rank, kid in enumerate(items[parent].kids)
-    }
+def _build_article(root: int, items: list[_Item]) -> Article:
+    """The thread of `root` from its items: the article's own, its comments and a poll's
+    options; a stand-in article when the root's own item is not in the file."""
+    comments = [item for item in items if item.type == "comment"]
+    options = [item for item in items if item.type == "pollopt"]
+    ranks = {(item.id, kid): rank for item in items for rank, kid in enumerate(item.kids)}
     ordered = depth_first(
-        thread.comments,
+        comments,
         key=lambda item: str(item.id),
         parent=lambda item: str(item.parent) if item.parent is not None else None,
         order=lambda item: (
@@ -244,7 +231,7 @@ def _build_article(root: int, thread: _Thread, items: dict[int, _Item]) -> Artic
             item.id,
         ),
     )
-    comments = tuple(
+    thread = tuple(
         Comment(
             author=item.author,
             body=item.text,
@@ -256,17 +243,17 @@ def _build_article(root: int, thread: _Thread, items: dict[int, _Item]) -> Artic
         )
         for position, (item, parent) in enumerate(ordered, start=1)
     )
-    own = items.get(root)
-    if own is None or own.type not in ARTICLE_TYPES:
+    own = next((item for item in items if item.id == root and item.type in ARTICLE_TYPES), None)
+    if own is None:
         return Article(
             title=f"Hacker News item {root}",
-            body=_options(thread.options, ()),
+            body=_options(options, []),
             url=f"{HN}/item?id={root}",
             key=str(root),
-            comments=comments,
+            comments=thread,
             site=SITE,
         )
-    body = "\n\n".join(part for part in (own.text, _options(thread.options, own.parts)) if part)
+    body = "\n\n".join(part for part in (own.text, _options(options, own.parts)) if part)
     return Article(
         title=own.title or f"Hacker News item {root}",
         body=body,
@@ -274,13 +261,13 @@ def _build_article(root: int, thread: _Thread, items: dict[int, _Item]) -> Artic
         byline=own.author,
         url=own.url or f"{HN}/item?id={root}",
         key=str(root),
-        comments=comments,
+        comments=thread,
         site=SITE,
         votes=own.score,
     )
 
 
-def _options(options: list[_Item], parts: tuple[int, ...]) -> str:
+def _options(options: list[_Item], parts: list[int]) -> str:
     """A poll's options as paragraphs, in the poll's display order, each with its votes."""
     rank = {part: index for index, part in enumerate(parts)}
     ordered = sorted(options, key=lambda option: (rank.get(option.id, UNRANKED), option.id))

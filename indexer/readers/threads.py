@@ -18,7 +18,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 SPILL_RECORDS = 50_000  # some 30 to 60 MB of records held before they go to disk
@@ -73,6 +73,39 @@ class ThreadRecords:
             return set(self._memory)
         self._flush()
         return {key for (key,) in self._db.execute("SELECT key FROM threads")}
+
+    def regroup(self, final: Callable[[str], str]) -> None:
+        """Move each thread's records to the thread `final` names for it (itself, or one
+        that `final` leaves as it is), placed where the first of them appeared: for a
+        dump where a record may come before the one that tells its thread."""
+        moves = {thread: final(thread) for thread in self.threads()}
+        moves = {old: new for old, new in moves.items() if old != new}
+        if not moves:
+            return
+        if self._db is None:
+            merged: dict[str, dict[str, Payload]] = {}
+            for thread, records in self._memory.items():
+                target = merged.setdefault(moves.get(thread, thread), {})
+                for key, payload in records.items():
+                    target.setdefault(key, payload)
+            self._memory = merged
+            return
+        with self._db:
+            for old, new in moves.items():
+                self._move(old, new)
+
+    def _move(self, old: str, new: str) -> None:
+        assert self._db is not None
+        seqs = dict(
+            self._db.execute("SELECT key, seq FROM threads WHERE key IN (?, ?)", (old, new))
+        )
+        self._db.execute("DELETE FROM threads WHERE key = ?", (old,))
+        if new not in seqs:
+            self._db.execute("INSERT INTO threads (seq, key) VALUES (?, ?)", (seqs[old], new))
+        elif seqs[old] < seqs[new]:
+            self._db.execute("UPDATE threads SET seq = ? WHERE key = ?", (seqs[old], new))
+        self._db.execute("UPDATE OR IGNORE records SET thread = ? WHERE thread = ?", (new, old))
+        self._db.execute("DELETE FROM records WHERE thread = ?", (old,))
 
     def groups(self) -> Iterator[tuple[str, list[Payload]]]:
         """Each thread with its records, threads in the order they first appeared; a
