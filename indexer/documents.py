@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -49,6 +50,8 @@ class Document:
     site: str = ""  # the publication: a domain, a blog's name, r/NAME
     votes: int | None = None  # score, recommendations or likes, where the source has them
     stand_in: bool = False  # an article made up for comments whose own is in no file read
+    replies: int = 0  # comments answering this one (for an article: its top-level comments)
+    parent_author: str = ""  # who wrote the comment this one answers, when the index has it
 
     @property
     def effective_date(self) -> datetime | None:
@@ -75,6 +78,8 @@ class Document:
             "site": self.site or None,
             "votes": self.votes,
             "stand_in": self.stand_in,
+            "replies": self.replies,
+            "parent_author": self.parent_author or None,
         }
 
     @property
@@ -183,28 +188,35 @@ def thread_documents(article: Article, source: str) -> list[Document]:
     ]
     ids = comment_ids(article, aid)
     keyed = {c.key: ids[c.position] for c in article.comments if c.key}
+    parents = {c.position: parent_id(article, aid, keyed, c.parent) for c in article.comments}
+    authors = {ids[c.position]: one_line(redact_author(c.author)) for c in article.comments}
+    answering = Counter(parent or aid for parent in parents.values())
+    documents[0] = replace(documents[0], replies=answering[aid])
     quoted = quoted_comments(article.comments)
     for comment in article.comments:
         body = redact(comment.body)
+        own_id, parent = ids[comment.position], parents[comment.position]
         documents.append(
             Document(
-                id=ids[comment.position],
+                id=own_id,
                 kind=COMMENT,
                 article_id=aid,
                 article_title=article.title,
-                author=one_line(redact_author(comment.author)),
+                author=authors[own_id],
                 date=comment.date,
                 article_date=article.date,
                 position=comment.position,
                 body=body,
                 source_url=article.url or "",
                 source=source,
-                parent=parent_id(article, aid, keyed, comment.parent),
+                parent=parent,
                 thread_length=len(article.comments),
                 signed=tuple(signatures(body)),
                 quotes=tuple(ids[p] for p in quoted.get(comment.position, ())),
                 site=site,
                 votes=comment.votes,
+                replies=answering[own_id],
+                parent_author=authors.get(parent, ""),
             )
         )
     return documents

@@ -10,6 +10,7 @@ every comment of every part in one thread order, under the article's title.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -68,8 +69,10 @@ def joined(parts: Iterable[Document]) -> list[Document]:
         order=lambda doc: (doc.date is None, doc.date or datetime.min, len(doc.id), doc.id),
     )
     total = len(in_order)
+    authors = {doc.id: doc.author for doc in comments}
+    answering = Counter(doc.parent or doc.article_id for doc in comments)
     return [
-        replace(article, thread_length=total),
+        replace(article, thread_length=total, replies=answering[article.id]),
         *(
             replace(
                 doc,
@@ -79,6 +82,8 @@ def joined(parts: Iterable[Document]) -> list[Document]:
                 article_date=article.date,
                 source_url=article.source_url,
                 site=doc.site or article.site,
+                replies=answering[doc.id],
+                parent_author=authors.get(doc.parent, ""),
             )
             for position, (doc, _) in enumerate(in_order, start=1)
         ),

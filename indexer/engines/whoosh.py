@@ -144,6 +144,8 @@ def build_schema() -> Schema:
         site=ID(stored=True, sortable=True),
         votes=STORED(),
         stand_in=STORED(),
+        replies=STORED(),
+        parent_author=STORED(),
         vote_rank=NumberColumn(bits=64, sortable=True),
         spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
     )
@@ -220,6 +222,7 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         "copy_group": doc.copy_group,
         "site": doc.site,
         "vote_rank": votes_rank(doc),
+        "parent_author": doc.parent_author,
         SPELLING_FIELD: unseen_words(doc.body, set() if spelled is None else spelled),
     }
     if doc.kind == ARTICLE:
@@ -228,6 +231,8 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         fields["votes"] = doc.votes
     if doc.stand_in:
         fields["stand_in"] = True
+    if doc.replies:
+        fields["replies"] = doc.replies
     for name, value in (("date", doc.date), ("article_date", doc.article_date)):
         if value is not None:
             fields[name] = value
@@ -259,6 +264,8 @@ def from_stored(stored: Mapping) -> Document:
         site=stored.get("site", ""),
         votes=stored.get("votes"),
         stand_in=stored.get("stand_in", False),
+        replies=stored.get("replies", 0),
+        parent_author=stored.get("parent_author", ""),
     )
 
 

@@ -109,6 +109,13 @@ def assert_one_joined_thread(archive: Archive) -> None:
     authors = {c.id: c.author for c in thread.comments}
     assert [(c.author, authors.get(c.parent)) for c in thread.comments] == THREAD_ORDER
     assert [c.position for c in thread.comments] == [1, 2, 3, 4]
+    assert [(c.replies, c.parent_author) for c in thread.comments] == [
+        (1, ""),
+        (0, "ola"),
+        (1, ""),
+        (0, "ewa"),
+    ]
+    assert thread.article.replies == 2
     assert {c.article_title for c in thread.comments} == {"Bridge reopens"}
     assert {c.thread_length for c in [thread.article, *thread.comments]} == {4}
     assert archive.search(kinds=[ARTICLE]).total == 2
