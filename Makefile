@@ -60,7 +60,9 @@ clean:
 # Whoosh, SQLite FTS5 and raw tantivy on generated archives of 10k and 100k documents,
 # `/api/search` under 8 clients, then 16 readers for 60 s against `hubbub serve` on 100k
 # documents, on each engine: steady, during a rebuild, and beside the hostile mix (the
-# worst request of each kind, bench/hostile.py). BENCH_ARGS adds options to the first part.
+# worst request of each kind, bench/hostile.py); then `hubbub index` from JSON-lines files
+# against raw tantivy and plain Whoosh indexing the same files (docs/benchmarks-ingest.md).
+# BENCH_ARGS adds options to the first part.
 # `make bench-million`: the tantivy engine against raw tantivy at 1,000,000 documents.
 # `make bench-solr`: the Solr engine against raw Solr on a local 2-node SolrCloud, with the
 # tantivy engine beside them, at 100k and 1M documents (docs/benchmarks-solr.md).
@@ -75,6 +77,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --out docs/benchmarks.md --plot docs/benchmarks-latency.png --dump-comments 1000000 $(BENCH_ARGS)
 	$(BIN)/python -m bench.soak --size 100000 --clients 16 --seconds 60 --out docs/benchmarks.md
+	$(BIN)/python -m bench.ingest --size 100000 --out docs/benchmarks-ingest.md
 
 bench-million: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --sizes 1000000 --engines hubbub-tantivy,tantivy --api-seconds 0 \
