@@ -21,10 +21,14 @@ HIGHLIGHTS = "highlights"
 AUTHOR = "author"
 DATES = "dates"
 WILDCARD = "wildcard"
-KINDS = (PLAIN, FACETS, HIGHLIGHTS, AUTHOR, DATES, WILDCARD)
+FUZZY = "fuzzy"
+NOHIT = "nohit"
+KINDS = (PLAIN, FACETS, HIGHLIGHTS, AUTHOR, DATES, WILDCARD, FUZZY, NOHIT)
 """What each query asks for. Every kind returns the top 10 and the exact number of hits:
 `facets` adds the top 20 authors and the count per year, `highlights` a snippet for
-each of the 10, `author` and `dates` filter, `wildcard` is a three-letter prefix."""
+each of the 10, `author` and `dates` filter, `wildcard` is a three-letter prefix,
+`fuzzy` a misspelt word within one edit (`govrnment~1`), `nohit` words no document
+holds."""
 
 TOP = 10
 TOP_AUTHORS = 20
@@ -32,7 +36,8 @@ TOP_AUTHORS = 20
 
 @dataclass(frozen=True)
 class Query:
-    """One query of the mix; `text` is words (AND-ed) or a prefix ending in `*`."""
+    """One query of the mix; `text` is words (AND-ed), a prefix ending in `*` or a word
+    ending in `~1`."""
 
     kind: str
     text: str
@@ -53,6 +58,8 @@ class Answer:
 class Adapter(Protocol):
     name: str
     """How the report names the engine."""
+    kinds: tuple[str, ...]
+    """The kinds of query the engine can run; the report shows the others as not measured."""
 
     def build(self, articles: Sequence[Article], folder: Path) -> None:
         """Index every article and comment into a new index in `folder` (timed)."""

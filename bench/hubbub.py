@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.adapter import AUTHOR, DATES, FACETS, HIGHLIGHTS, TOP, TOP_AUTHORS, Answer, Query
+from bench.adapter import (
+    AUTHOR,
+    DATES,
+    FACETS,
+    HIGHLIGHTS,
+    KINDS,
+    TOP,
+    TOP_AUTHORS,
+    Answer,
+    Query,
+)
 from indexer import Archive, Article, SearchRequest
 
 SOURCE = "bench"
@@ -37,6 +47,7 @@ class Hubbub:
     to build (one atomic commit, as a run over files makes per batch), `search` to query."""
 
     name = "Hubbub"
+    kinds = KINDS
 
     def __init__(self) -> None:
         self._archive: Archive | None = None

@@ -22,14 +22,16 @@ import urllib3
 from whoosh import index, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, TEXT, Schema
-from whoosh.qparser import QueryParser
+from whoosh.qparser import FuzzyTermPlugin, QueryParser
 from whoosh.query import DateRange, Term
 
 from bench.adapter import (
     AUTHOR,
     DATES,
     FACETS,
+    FUZZY,
     HIGHLIGHTS,
+    KINDS,
     TOP,
     TOP_AUTHORS,
     Answer,
@@ -78,9 +80,11 @@ def top_authors(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 class PlainWhoosh:
     """Whoosh as its documentation shows it: default writer, a new searcher per query,
-    facets by `groupedby`, snippets by `hit.highlights`. The baseline of the report."""
+    facets by `groupedby`, snippets by `hit.highlights`, `word~1` by the parser's fuzzy
+    plugin. The baseline of the report."""
 
     name = "Whoosh (plain)"
+    kinds = KINDS
 
     def __init__(self) -> None:
         self._ix = None
@@ -114,6 +118,7 @@ class PlainWhoosh:
     def open(self, folder: Path) -> None:
         self._ix = index.open_dir(str(folder))
         self._parser = QueryParser("body", self._ix.schema)
+        self._parser.add_plugin(FuzzyTermPlugin())
 
     def query(self, query: Query) -> Answer:
         parsed = self._parser.parse(query.text)
@@ -153,9 +158,11 @@ CREATE VIRTUAL TABLE fts USING fts5(body, content='docs', content_rowid='rowid',
 
 class SqliteFts:
     """SQLite FTS5 from Python's sqlite3: a table of documents, an external-content FTS5
-    index over their bodies, bm25 ranking, `snippet()`, and facets by GROUP BY."""
+    index over their bodies, bm25 ranking, `snippet()`, and facets by GROUP BY. FTS5 has
+    no fuzzy match."""
 
     name = "SQLite FTS5"
+    kinds = tuple(kind for kind in KINDS if kind != FUZZY)
 
     def __init__(self) -> None:
         self._db: sqlite3.Connection | None = None
@@ -222,9 +229,11 @@ TANTIVY_HEAP = 256_000_000
 class Tantivy:
     """tantivy-py 0.27 as its README shows it: a writer with a heap, `parse_query`,
     `searcher.search(count=True)`, facets by `searcher.aggregate` (terms aggregations on
-    fast fields) and snippets by `SnippetGenerator`. The writer uses its default threads."""
+    fast fields), snippets by `SnippetGenerator` and `word~1` by `fuzzy_term_query`, which
+    the query language lacks. The writer uses its default threads."""
 
     name = "tantivy"
+    kinds = KINDS
 
     def __init__(self) -> None:
         self._ix: tantivy.Index | None = None
@@ -266,6 +275,11 @@ class Tantivy:
         if query.text.endswith("*"):
             # The query language has no single-term prefix; a regex on the terms is one.
             return tantivy.Query.regex_query(self._schema, "body", query.text[:-1] + ".*")
+        if query.kind == FUZZY:
+            word, edits = query.text.split("~")
+            return tantivy.Query.fuzzy_term_query(
+                self._schema, "body", word.lower(), distance=int(edits)
+            )
         parsed = self._ix.parse_query(query.text, ["body"], conjunction_by_default=True)
         if query.kind == AUTHOR:
             term = tantivy.Query.term_query(self._schema, "author", query.author)
@@ -334,13 +348,15 @@ class RawSolr:
     HUBBUB_SOLR names and with Hubbub's own configset (the same analysis and fields):
     a collection of two shards and one replica; rows posted as JSON to `/update` in
     batches, then one commit; one `/select` per query: the standard parser on `body`
-    with `q.op=AND` (a prefix as `gov*`), filters as `fq` (a term query on f_author, a
-    range on f_date), JSON Facet API terms facets, the unified highlighter. Each hit
+    with `q.op=AND` (a prefix as `gov*`, a fuzzy word as `govrnment~1`), filters as `fq`
+    (a term query on f_author, a range on f_date), JSON Facet API terms facets, the
+    unified highlighter. Each hit
     comes back whole (Solr's default `fl`), as the other peers read their hits'
     documents and as a page of results needs them. Requests go to the nodes in turn,
     like a load-balancing client; keep-alive connections."""
 
     name = "Solr"
+    kinds = KINDS
 
     def __init__(self) -> None:
         self._pool = urllib3.PoolManager(maxsize=4, retries=False)

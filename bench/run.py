@@ -122,6 +122,7 @@ def interleaved_queries(args: argparse.Namespace, work: Path, mix: dict) -> dict
             "latency": {
                 kind: asdict(measure.Latency.combined([found["latency"][kind] for found in runs]))
                 for kind in mix
+                if kind in runs[0]["latency"]
             },
             "query_peak_mib": max(found["peak_mib"] for found in runs),
         }

@@ -125,10 +125,16 @@ class Archive:
         return search(self.engine, request or search_request(**options))
 
     def facet_values(
-        self, request: SearchRequest, name: str, contains: str = "", limit: int = 500
+        self,
+        request: SearchRequest,
+        name: str,
+        contains: str = "",
+        limit: int = 500,
+        offset: int = 0,
     ) -> tuple[list[FacetValue], int]:
-        """One facet's values past the top ones, narrowed to labels holding `contains`."""
-        return facet_values(self.engine, request, name, contains, limit)
+        """One facet's values past the top ones, narrowed to labels holding `contains`,
+        `limit` of them from the `offset`-th on."""
+        return facet_values(self.engine, request, name, contains, limit, offset)
 
     def export(
         self, request: SearchRequest, cap: int = EXPORT_CAP

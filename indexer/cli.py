@@ -354,7 +354,11 @@ def print_table(result: SearchResult) -> None:
 @click.option("--article", "articles", multiple=True, help="Only this article id.")
 @click.option("--year", "years", multiple=True, type=int, help="Only this year.")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeat for several).")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Order of the hits [default: relevance, or newest for an empty query].",
+)
 @click.option("--limit", type=int, default=20, show_default=True, help="Hits per page (1-100).")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -366,7 +370,7 @@ def search_command(
     articles: tuple[str, ...],
     years: tuple[int, ...],
     sites: tuple[str, ...],
-    sort: str,
+    sort: str | None,
     limit: int,
     page: int,
     as_json: bool,

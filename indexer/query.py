@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from indexer.engines.base import QuerySyntaxError
@@ -206,6 +206,69 @@ def parse(text: str) -> Node:
     if problem:
         raise QuerySyntaxError(problem)
     return Parser(text).sequence(None)
+
+
+@dataclass(frozen=True)
+class Lifted:
+    """A query with some of its field terms taken out, and their values by field."""
+
+    text: str
+    values: dict[str, tuple[str, ...]]
+
+
+def lift_terms(
+    text: str, fields: Collection[str], accept: Callable[[str, str], bool] = lambda f, v: True
+) -> Lifted:
+    """Take out of a query the plain `field:value` terms that every hit must match: at the
+    top level, not excluded, not beside an OR, not a pattern, fuzzy or boosted, and
+    `accept`ed. Such a term selects exactly what a filter on its field selects, so a
+    caller can apply it as one. A query with a syntax problem is left whole.
+    """
+    if syntax_problem(text):
+        return Lifted(text, {})
+    found = [m for m in TOKEN.finditer(text) if m.lastgroup != "space"]
+    cut: list[tuple[int, int]] = []
+    values: dict[str, list[str]] = {}
+    depth = 0
+    for at, match in enumerate(found):
+        kind = match.lastgroup
+        depth += {"open": 1, "close": -1}.get(kind, 0)
+        name = match.group(kind) if kind == "field" else ""
+        if depth or name not in fields or at + 1 == len(found):
+            continue
+        value = plain_value(found[at + 1])
+        before = found[at - 1].group() if at else ""
+        after = found[at + 2].group() if at + 2 < len(found) else ""
+        if value is None or before in ("-", "NOT", "ANDNOT", "OR") or after == "OR":
+            continue
+        if not accept(name, value):
+            continue
+        start = found[at - 1] if before == "+" else match
+        cut.append((start.start(), found[at + 1].end()))
+        neighbours = found[max(at - 1, 0) : at] + found[at + 2 : at + 3]
+        cut += [(m.start(), m.end()) for m in neighbours if m.group() == "AND"][:1]
+        values.setdefault(name, []).append(value)
+    if not cut:
+        return Lifted(text, {})
+    kept, position = [], 0
+    for start, end in sorted(set(cut)):
+        kept.append(text[position:start])
+        position = max(position, end)
+    kept.append(text[position:])
+    rest = " ".join(piece.strip() for piece in kept if piece.strip())
+    return Lifted(rest, {name: tuple(found) for name, found in values.items()})
+
+
+def plain_value(token: re.Match) -> str | None:
+    """The value a token after `field:` gives, when it is one plain value: a word without
+    wildcard, fuzziness or boost, or a quoted value or phrase without a slop."""
+    kind, text = token.lastgroup, token.group()
+    if kind == "word":
+        found = word(None, text)
+        return text if found and found.text == text and not found.pattern else None
+    if kind == "quoted" or (kind == "phrase" and text.endswith('"')):
+        return text[1:-1].strip() or None
+    return None
 
 
 def pattern_regex(text: str) -> str:

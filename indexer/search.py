@@ -34,9 +34,12 @@ from indexer.engines.base import (
 )
 from indexer.errors import HubbubError
 from indexer.facets import ALL_VALUES, BY_NAME, COPIED, FACET_LIMIT, FACETS, Facet, FacetValue
+from indexer.query import lift_terms
 from indexer.snippets import Passage, excerpt, marked
 
-SORTS = ("relevance", "newest", "oldest", "votes")
+SORTS = ("relevance", "newest", "oldest", "votes", "replies", "discussed")
+"""Relevance; date; votes; a document's direct replies; its thread's comments. Ties go
+newest first."""
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 EXPORT_CAP = 10_000
@@ -48,6 +51,9 @@ SUGGEST_BELOW = 3  # a did-you-mean is offered when a query finds fewer hits tha
 DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 QUERY_BOUND = re.compile(r"(?<!\S)(after|before):(\S*)")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Query fields whose terms every hit must match are the same choice as their facet's
+# filter: a request lifts them out of its query, into the attribute named here.
+LIFTED_FIELDS = {"author": "authors", "kind": "kinds", "year": "years"}
 
 
 class InvalidRequest(HubbubError, ValueError):
@@ -77,6 +83,15 @@ def date_bound(text: str, end: bool = False) -> date:
         raise InvalidRequest(f"There is no date {text!r}.") from error
 
 
+def filter_takes(field: str, value: str) -> bool:
+    """Whether a query term's value is one its filter takes: a kind, or a year of 4 digits."""
+    if field == "kind":
+        return value in KINDS
+    if field == "year":
+        return bool(re.fullmatch(r"[0-9]{4}", value))
+    return True
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """Everything that decides a page of results; the web's query string maps onto it."""
@@ -92,7 +107,7 @@ class SearchRequest:
     copies: bool = False  # only comments posted more than once
     after: date | None = None
     before: date | None = None
-    sort: str = "relevance"
+    sort: str | None = None  # None: relevance for a query, newest for an empty one
     page: int = 1
     per_page: int = 20
     facets: tuple[str, ...] | None = None  # the facets to count; None: those a page shows
@@ -105,13 +120,14 @@ class SearchRequest:
                 raise InvalidRequest(f"Unknown facet {name!r}: use one of {', '.join(BY_NAME)}.")
         if len(self.q) > MAX_QUERY_LENGTH:
             raise InvalidRequest(f"The query is too long: at most {MAX_QUERY_LENGTH} characters.")
+        self._lift_query_filters()
         for kind in self.kinds:
             if kind not in KINDS:
                 raise InvalidRequest(f"Unknown kind {kind!r}: use 'article' or 'comment'.")
         for month in self.months:
             if not MONTH.match(month):
                 raise InvalidRequest(f"A month is written YYYY-MM, not {month!r}.")
-        if self.sort not in SORTS:
+        if self.sort is not None and self.sort not in SORTS:
             raise InvalidRequest(f"Unknown sort {self.sort!r}: use one of {', '.join(SORTS)}.")
         if self.page < 1:
             raise InvalidRequest("The page number starts at 1.")
@@ -124,6 +140,30 @@ class SearchRequest:
             )
         if not 1 <= self.facet_size <= FACET_LIMIT:
             raise InvalidRequest(f"The facet size must be between 1 and {FACET_LIMIT}.")
+
+    @property
+    def effective_sort(self) -> str:
+        """The sort asked for; without one, relevance, or newest first for a query with no
+        words (dates aside), which scores every document alike."""
+        if self.sort is not None:
+            return self.sort
+        return "relevance" if split_date_bounds(self.q)[0] else "newest"
+
+    def _lift_query_filters(self) -> None:
+        """Move the query's top-level `author:`, `kind:` and `year:` terms into the filters,
+        so that a term typed and a facet value ticked are one choice: two authors either
+        way OR together, and every engine and caller sees the same request."""
+        lifted = lift_terms(self.q, LIFTED_FIELDS, filter_takes)
+        if not lifted.values:
+            return
+        object.__setattr__(self, "q", lifted.text)
+        for name, values in lifted.values.items():
+            attribute, facet = LIFTED_FIELDS[name], BY_NAME[name]
+            chosen = getattr(self, attribute)
+            by_key = {facet.key(str(value)): value for value in chosen}
+            for value in values:
+                by_key.setdefault(facet.key(value), int(value) if name == "year" else value)
+            object.__setattr__(self, attribute, tuple(by_key.values()))
 
 
 @dataclass(frozen=True)
@@ -159,6 +199,10 @@ class SearchResult:
     count_page_articles: Callable[[], dict[str, int]] = field(
         default=dict, repr=False, compare=False
     )
+    count_facet_keys: Callable[[str], int] = field(
+        default=lambda name: 0, repr=False, compare=False
+    )
+    _facet_totals: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def article_count(self) -> int:
@@ -170,6 +214,17 @@ class SearchResult:
         """Selected documents per article of the page: only pages grouping hits by
         article show them, so they are counted when first asked for."""
         return self.count_page_articles()
+
+    def facet_total(self, name: str) -> int:
+        """How many values a facet has in all: those listed, unless the list was cut at
+        the request's facet size; then the engine counts them, once, when first asked."""
+        values = self.facets.get(name, [])
+        listed = sum(1 for value in values if value.count)
+        if listed < self.request.facet_size or not BY_NAME[name].limit_by_count:
+            return len(values)
+        if name not in self._facet_totals:
+            self._facet_totals[name] = self.count_facet_keys(name)
+        return self._facet_totals[name]
 
     @property
     def page_count(self) -> int:
@@ -185,10 +240,12 @@ class SearchResult:
             "total": lambda: self.total,
             "page": lambda: self.request.page,
             "per_page": lambda: self.request.per_page,
+            "sort": lambda: self.request.effective_sort,
             "hits": lambda: [hit.to_json() for hit in self.hits],
             "facets": lambda: {
                 name: [v.to_json() for v in values] for name, values in self.facets.items()
             },
+            "facet_totals": lambda: {name: self.facet_total(name) for name in self.facets},
             "notice": lambda: self.notice,
             "suggestion": lambda: self.suggestion,
             "article_count": lambda: self.article_count,
@@ -402,14 +459,15 @@ def run_search(
     """One page of a search; a page past the last hit is empty, and the engine is not
     asked for its hits (a deep offset costs memory in the engine, whatever it finds)."""
     offset = (request.page - 1) * request.per_page
-    wanted = PageWanted(request.sort, offset, request.per_page, request.highlight)
+    sort = request.effective_sort
+    wanted = PageWanted(sort, offset, request.per_page, request.highlight)
     selection = select(engine, request, snapshot=snapshot, page=wanted)
     snapshot = selection.snapshot
     if offset and offset >= selection.total:
         page, ranked_in_time = [], True
     else:
         page, ranked_in_time = selection.matches.ranked(
-            request.sort, offset, request.per_page, selection.deadline, request.highlight
+            sort, offset, request.per_page, selection.deadline, request.highlight
         )
     partial = not (selection.matches.complete and ranked_in_time)
     suggestion = None
@@ -425,6 +483,7 @@ def run_search(
         suggestion=suggestion,
         count_articles=selection.matches.article_count,
         count_page_articles=lambda: article_counts(selection, {doc.article_id for doc, _ in page}),
+        count_facet_keys=selection.matches.distinct,
         partial=partial,
     )
 
@@ -448,11 +507,17 @@ class FacetValues:
 
 
 def facet_values(
-    engine: Engine, request: SearchRequest, name: str, contains: str = "", limit: int = 500
+    engine: Engine,
+    request: SearchRequest,
+    name: str,
+    contains: str = "",
+    limit: int = 500,
+    offset: int = 0,
 ) -> tuple[list[FacetValue], int]:
     """One facet's values past the usual top ones, narrowed to labels holding `contains`.
 
-    :return: up to `limit` values (chosen ones always kept) and how many matched in all.
+    :return: up to `limit` values from the `offset`-th on (the chosen ones past them kept)
+        and how many matched in all.
     """
     snapshot = engine.snapshot()
 
@@ -463,7 +528,8 @@ def facet_values(
     values = RECENT.get(snapshot, ("facet", request, name), every_value).values
     needle = contains.strip().casefold()
     found = [v for v in values if v.selected or needle in v.label.casefold()]
-    return found[:limit] + [v for v in found[limit:] if v.selected], len(found)
+    shown = found[offset : offset + limit]
+    return shown + [v for v in found[offset + limit :] if v.selected], len(found)
 
 
 @dataclass(frozen=True)
@@ -498,4 +564,4 @@ def export_documents(
     :return: the number selected (which may exceed the cap) and the documents.
     """
     selection = select(engine, request)
-    return selection.total, selection.matches.documents(request.sort, cap)
+    return selection.total, selection.matches.documents(request.effective_sort, cap)

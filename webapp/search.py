@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
-from indexer import FACET_LIMIT, SORTS, Archive, FacetValue, Hit, SearchRequest, SearchResult
+from indexer import (
+    FACET_LIMIT,
+    SORTS,
+    Archive,
+    FacetValue,
+    Hit,
+    InvalidRequest,
+    SearchRequest,
+    SearchResult,
+)
+from indexer.search import MAX_QUERY_LENGTH
 from webapp import exports
 from webapp.archive import require_archive
 from webapp.state import (
+    TYPED_DATES,
     SearchLinks,
     bounded_page,
     chosen_filters,
     grouping,
+    lifted_args,
     page_numbers,
+    read_request,
     request_from_args,
+    whole_number,
 )
 from webapp.threads import thread_link
 
@@ -35,6 +51,17 @@ FACET_COLUMN = (
     ("article", "Article"),
     ("copies", "Copies"),
 )
+# Values a page of a facet's whole list shows: as many as "more…" holds.
+FACET_PAGE_SIZE = FACET_LIMIT
+# What a facet's values are called where the whole list is shown, page by page.
+FACET_NOUNS = {
+    "kind": "kinds",
+    "site": "sites",
+    "author": "authors",
+    "signed": "names signed",
+    "article": "articles",
+    "copies": "values",
+}
 
 
 @dataclass(frozen=True)
@@ -71,7 +98,8 @@ EXAMPLES = (
 
 @dataclass(frozen=True)
 class ArticleGroup:
-    """The hits of one article on this page, under its heading.
+    """The hits of one article on this page: the first stands for the article, the rest
+    fold under it.
 
     `count` is the article's hits in the whole result, not only on this page.
     """
@@ -81,32 +109,126 @@ class ArticleGroup:
     count: int
     hits: list[Hit]
 
+    @property
+    def folded(self) -> list[Hit]:
+        return self.hits[1:]
 
-def grouped_by_article(result: SearchResult) -> list[ArticleGroup]:
-    """The page's hits under their articles, in the order the articles first appear."""
+    @property
+    def elsewhere(self) -> int:
+        """The article's hits on other pages."""
+        return max(0, self.count - len(self.hits))
+
+    def to_json(self) -> dict:
+        return {
+            "article_id": self.article_id,
+            "article_title": self.title,
+            "count": self.count,
+            "hits": [hit.document.id for hit in self.hits],
+        }
+
+
+def grouped_by_article(result: SearchResult) -> list[ArticleGroup] | None:
+    """The page's hits under their articles, in the order the articles first appear;
+    None when every hit comes from one article, as there is nothing to tell apart."""
     hits_by_article: dict[str, list[Hit]] = {}
     for hit in result.hits:
         hits_by_article.setdefault(hit.document.article_id, []).append(hit)
+    if len(hits_by_article) < 2:
+        return None
     return [
         ArticleGroup(
-            article_id, hits[0].document.article_title, result.article_counts[article_id], hits
+            article_id,
+            hits[0].document.article_title,
+            result.article_counts.get(article_id, len(hits)),
+            hits,
         )
         for article_id, hits in hits_by_article.items()
     ]
 
 
-def every_author(
-    archive: Archive, search_request: SearchRequest, result: SearchResult, text: str
-) -> tuple[list[FacetValue], int]:
-    """The authors "more…" lists, narrowed to names holding `text`, and how many in all.
+@dataclass(frozen=True)
+class FacetList:
+    """What a facet's "more…" lists: some values, how many it has in all, and, when that
+    is more than these, the address of the whole list page by page."""
 
-    The result's facet holds the top authors only; the whole list is counted again
-    only when there may be more of them.
+    values: list[FacetValue]
+    total: int
+    whole_list_url: str | None
+
+
+def facet_lists(
+    archive: Archive, links: SearchLinks, result: SearchResult, author_filter: str
+) -> dict[str, FacetList]:
+    """Each facet's "more…": the values the result counted, or the authors whose names hold
+    `author_filter`; the true number of values is counted only where it may be more."""
+    lists = {}
+    for name in FACET_NOUNS:
+        if name == "author" and author_filter:
+            values, total = archive.facet_values(result.request, name, contains=author_filter)
+        else:
+            values, total = result.facets.get(name, []), result.facet_total(name)
+        whole_list = None
+        if total > len(values):
+            state = links.hidden_fields("author_filter")
+            if name == "author" and author_filter:
+                state.append(("filter", author_filter))
+            whole_list = url_for("search.facet_page", name=name) + "?" + urlencode(state)
+        lists[name] = FacetList(values, total, whole_list)
+    return lists
+
+
+@dataclass(frozen=True)
+class FacetListing:
+    """One page of a facet's whole list, for the search the rest of the query string makes."""
+
+    name: str
+    search_request: SearchRequest
+    search_args: MultiDict[str, str]
+    text: str
+    page: int
+    values: list[FacetValue]
+    total: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / FACET_PAGE_SIZE))
+
+    def to_json(self) -> dict:
+        return {
+            "facet": self.name,
+            "filter": self.text,
+            "total": self.total,
+            "page": self.page,
+            "per_page": FACET_PAGE_SIZE,
+            "values": [value.to_json() for value in self.values],
+        }
+
+
+def facet_listing(name: str) -> FacetListing:
+    """The page of a facet's values that `page` names, narrowed to those holding `filter`.
+
+    :raise NotFound: for a name that is no facet with a list.
     """
-    values = result.facets.get("author", [])
-    if len(values) < FACET_LIMIT and not text:
-        return values, len(values)
-    return archive.facet_values(search_request, "author", contains=text)
+    if name not in FACET_NOUNS:
+        abort(404, f"There is no facet {name!r} to list: use one of {', '.join(FACET_NOUNS)}.")
+    args = request.args.copy()
+    page = whole_number("page", args.poplist("page")[0]) if args.get("page") else 1
+    if page < 1:
+        raise InvalidRequest("The page number starts at 1.")
+    text = " ".join(args.poplist("filter")).strip()
+    search_request = request_from_args(args)
+    offset = (page - 1) * FACET_PAGE_SIZE
+    values, total = require_archive().facet_values(
+        search_request, name, contains=text, limit=FACET_PAGE_SIZE, offset=offset
+    )
+    return FacetListing(name, search_request, args, text, page, values, total)
+
+
+@bp.app_template_global()
+def typed_query() -> str:
+    """What was typed in the search box, for a refused page to keep: a query longer than
+    any search takes is not echoed back whole."""
+    return request.args.get("q", "")[:MAX_QUERY_LENGTH]
 
 
 @bp.app_template_global()
@@ -117,8 +239,12 @@ def copies_url(copy_group: str) -> str:
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
-    """The search page: facets, hits and pagination for the query string."""
-    search_request = request_from_args(request.args)
+    """The search page: facets, hits and pagination for the query string. A date that
+    cannot be read is shown beside its box, with the results of the rest (a 400)."""
+    search_request, field_errors = read_request(request.args)
+    lifted = lifted_args(request.args, search_request)
+    if lifted is not None:
+        return redirect(SearchLinks(lifted).current())
     group = grouping(request.args)
     archive = require_archive()
     result = archive.search(search_request)
@@ -130,25 +256,40 @@ def index() -> ResponseReturnValue:
         search_request=search_request,
         result=result,
         links=links,
-        chips=chosen_filters(links, result),
+        chips=chosen_filters(links, result, field_errors),
+        field_errors=field_errors,
         groups=grouped_by_article(result) if group else None,
+        grouped=group is not None,
         author_filter=author_filter,
-        all_authors=every_author(archive, search_request, result, author_filter),
+        facet_lists=facet_lists(archive, links, result, author_filter),
+        facet_nouns=FACET_NOUNS,
+        facet_page_size=FACET_PAGE_SIZE,
+        date_fields=TYPED_DATES,
         sorts=SORTS,
         facet_shown=FACET_SHOWN,
         facet_titles=FACET_COLUMN,
         export_cap=exports.EXPORT_CAP,
         pages=page_numbers(search_request.page, result.page_count),
     )
-    return bounded_page(page)
+    return bounded_page(page), 400 if field_errors else 200
 
 
 @bp.route("/api/search")
 def api_search() -> ResponseReturnValue:
     """The search page's data as JSON: `hubbub search --json`'s shape, each hit with the
-    address of its place on the site."""
-    search_request = request_from_args(request.args)
-    return jsonify(result_json(require_archive().search(search_request)))
+    address of its place on the site, and `groups` as the page folds them (each article's
+    hit ids, the first shown), null when it lists the hits as they come. A date that
+    cannot be read is a 400 whose `errors` hold its message under its argument's name."""
+    search_request, field_errors = read_request(request.args)
+    if field_errors:
+        message = " ".join(field_errors.values())
+        return jsonify(ok=False, error=message, status=400, errors=field_errors), 400
+    group = grouping(request.args)
+    result = require_archive().search(search_request)
+    groups = grouped_by_article(result) if group else None
+    data = result_json(result)
+    data["groups"] = None if groups is None else [shown.to_json() for shown in groups]
+    return jsonify(data)
 
 
 def result_json(result: SearchResult, keys: tuple[str, ...] | None = None) -> dict:
@@ -157,6 +298,32 @@ def result_json(result: SearchResult, keys: tuple[str, ...] | None = None) -> di
     for hit, shown in zip(result.hits, data.get("hits", []), strict=False):
         shown["url"] = thread_link(hit.document)
     return data
+
+
+@bp.route("/facets/<name>")
+def facet_page(name: str) -> ResponseReturnValue:
+    """A facet's whole list for a search, a hundred values a page, with a filter box."""
+    listing = facet_listing(name)
+    page_links = SearchLinks(request.args, "search.facet_page", name=name)
+    state = [(n, v) for n, v in request.args.items(multi=True) if v]
+    page = render_template(
+        "search/facet.html",
+        listing=listing,
+        noun=FACET_NOUNS[name],
+        query=listing.search_request.q,
+        links=SearchLinks(listing.search_args),
+        page_links=page_links,
+        pages=page_numbers(listing.page, listing.page_count),
+        per_page=FACET_PAGE_SIZE,
+        json_url=url_for("search.api_facet", name=name) + "?" + urlencode(state),
+    )
+    return bounded_page(page)
+
+
+@bp.route("/api/facets/<name>")
+def api_facet(name: str) -> ResponseReturnValue:
+    """A facet page's values as JSON."""
+    return jsonify(facet_listing(name).to_json())
 
 
 @bp.route("/help")

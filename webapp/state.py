@@ -8,6 +8,7 @@ bookmarks always work.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer import FacetValue, InvalidRequest, SearchRequest, SearchResult, date_bound, fold_author
+from indexer.search import LIFTED_FIELDS
 
 # The filter arguments with their chip titles, in the order the chips show them.
 FILTER_TITLES = {
@@ -36,7 +38,14 @@ FLAG_ARGUMENTS = {"copies": "copied"}
 # Arguments that change how a page looks, not which documents it selects.
 DISPLAY_ARGS = ("page", "per_page", "group", "author_filter", "facet", "facet_size", "highlight")
 NO_FACETS = "none"  # facet=none: count no facet at all
-GROUPS = ("article",)
+# group=article, the default, folds the later hits of an article on a page under its first;
+# group=none lists every hit in rank order.
+DEFAULT_GROUP = "article"
+UNGROUPED = "none"
+GROUPS = (DEFAULT_GROUP, UNGROUPED)
+# The arguments a reader types into the search page's forms, beyond the query: one
+# that cannot be read is shown beside its box, and the rest of the search still runs.
+TYPED_DATES = {"after": "From", "before": "To"}
 # Page links either side of the current page before the list is cut with a gap.
 PAGE_WINDOW = 2
 # What one request may carry: every link on the search page repeats the whole query
@@ -113,6 +122,19 @@ def requested_facets(args: MultiDict[str, str]) -> tuple[str, ...] | None:
 
 def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
     """The query string as a SearchRequest; a bad value raises InvalidRequest (a 400)."""
+    search_request, errors = read_request(args)
+    if errors:
+        raise InvalidRequest(" ".join(errors.values()))
+    return search_request
+
+
+def read_request(args: MultiDict[str, str]) -> tuple[SearchRequest, dict[str, str]]:
+    """The query string as a SearchRequest without the typed values that cannot be read,
+    and what is wrong with each of those, by argument: the page then shows the search
+    without them, and says so beside their boxes.
+
+    :raise InvalidRequest: for any other bad value, which no reader types.
+    """
     options: dict = {
         name: whole_number(name, args[name])
         for name in ("page", "per_page", "facet_size")
@@ -122,9 +144,13 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         options["highlight"] = whole_number("highlight", args["highlight"]) != 0
     if args.get("sort"):
         options["sort"] = args["sort"]
-    for name in ("after", "before"):
+    errors = {}
+    for name in TYPED_DATES:
         if args.get(name, "").strip():
-            options[name] = date_bound(args[name], end=name == "before")
+            try:
+                options[name] = date_bound(args[name], end=name == "before")
+            except InvalidRequest as error:
+                errors[name] = str(error)
     return SearchRequest(
         q=args.get("q", "").strip(),
         authors=filter_values(args, "author"),
@@ -137,15 +163,31 @@ def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
         copies=flag(args, "copied"),
         facets=requested_facets(args),
         **options,
-    )
+    ), errors
+
+
+def lifted_args(args: MultiDict[str, str], search_request: SearchRequest) -> MultiDict | None:
+    """The same search's address when its request lifted filter terms (`author:Bob`) out
+    of the query: the query without them, and each as its filter's argument. None when
+    nothing was lifted."""
+    if search_request.q == args.get("q", "").strip():
+        return None
+    lifted = args.copy()
+    lifted["q"] = search_request.q
+    for name, attribute in LIFTED_FIELDS.items():
+        lifted.setlist(name, [str(value) for value in getattr(search_request, attribute)])
+    return lifted
 
 
 def grouping(args: MultiDict[str, str]) -> str | None:
-    """How hits are grouped: None for a plain list, or "article"."""
-    group = args.get("group", "").strip() or None
-    if group is not None and group not in GROUPS:
-        raise InvalidRequest(f"Unknown group {group!r}: use group=article or leave it out.")
-    return group
+    """How hits are grouped: "article" (the default), or None for a plain list."""
+    group = args.get("group", "").strip() or DEFAULT_GROUP
+    if group not in GROUPS:
+        raise InvalidRequest(
+            f"Unknown group {group!r}: use group={UNGROUPED} for every hit in rank order,"
+            " or leave it out to group hits by article."
+        )
+    return None if group == UNGROUPED else group
 
 
 def months_of(year: str) -> str:
@@ -214,16 +256,26 @@ class SearchLinks:
         args["sort"] = sort
         return self._url(args)
 
-    def grouped_by(self, group: str | None) -> str:
+    def grouped_by(self, group: str) -> str:
         args = self._without("page", "group")
-        if group:
+        if group != DEFAULT_GROUP:
             args["group"] = group
+        return self._url(args)
+
+    def choosing_only(self, name: str, value: str) -> str:
+        """With `value` the argument's one choice: one article's hits, whichever articles
+        were chosen before."""
+        args = self._without("page", name)
+        args[name] = value
         return self._url(args)
 
     def at_page(self, page: int) -> str:
         args = self.args.copy()
         args["page"] = str(page)
         return self._url(args)
+
+    def current(self) -> str:
+        return self._url(self.args)
 
     def as_json(self) -> str:
         return self._url(self.args, "search.api_search")
@@ -256,11 +308,16 @@ def chosen_labels(result: SearchResult, name: str) -> dict[str, str]:
     return {value.value: value.label for value in result.facets.get(name, [])}
 
 
-def chosen_filters(links: SearchLinks, result: SearchResult) -> list[Chip]:
+def chosen_filters(
+    links: SearchLinks, result: SearchResult, unread: Collection[str] = ()
+) -> list[Chip]:
     """A chip for every value chosen in the query string, labelled as its facet labels it:
-    `author=umairpk` shows the name as posted, "Umairpk"."""
+    `author=umairpk` shows the name as posted, "Umairpk". The `unread` arguments, which
+    could not be read and so choose nothing, have none."""
     chips = []
     for name, title in FILTER_TITLES.items():
+        if name in unread:
+            continue
         same = SAME_CHOICE.get(name, str)
         labels = {same(value): label for value, label in chosen_labels(result, name).items()}
         chips += [

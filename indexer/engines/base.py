@@ -127,6 +127,11 @@ class Matches(Protocol):
     def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
         """Selected documents per article, for the given articles."""
 
+    def distinct(self, facet: str) -> int:
+        """How many keys a counted facet has among the documents it was counted over, all
+        of them, where `counts` may hold only the most frequent: asked for only where
+        shown, as an engine may have to count them apart."""
+
 
 class Snapshot(Protocol):
     def select(

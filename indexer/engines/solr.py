@@ -23,7 +23,7 @@ import re
 import threading
 import time
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +34,7 @@ from indexer.engines.solr_cluster import SolrCluster, SolrError, configset_name
 from indexer.facets import facet_keys
 from indexer.layout import write_atomically
 from indexer.query import (
+    MAX_EXPANSIONS,
     MAX_SUGGESTED_WORDS,
     OPERATORS,
     SEARCH_FIELDS,
@@ -47,6 +48,7 @@ from indexer.query import (
     Word,
     nearest,
     parse,
+    pattern_regex,
     suggest,
 )
 from indexer.snippets import SNIPPET_CHARS, Passage, joined
@@ -80,6 +82,8 @@ SORTS = {
     "oldest": "sort_when asc,f_article asc,position asc,id asc",
     "position": "position asc,id asc",
     "votes": "vote_rank desc,sort_when desc,f_article desc,position desc,id desc",
+    "replies": "replies desc,sort_when desc,f_article desc,position desc,id desc",
+    "discussed": "thread_length desc,sort_when desc,f_article desc,position desc,id desc",
 }
 SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|\s])')
 SEARCHABLE = re.compile(r"[^\W_]")
@@ -184,6 +188,8 @@ def to_solr(doc: Document) -> dict[str, object]:
     present = {name: value for name, value in values.items() if value != ""}
     present["position"] = doc.position
     present["vote_rank"] = votes_rank(doc)
+    present["replies"] = doc.replies
+    present["thread_length"] = doc.thread_length
     return present
 
 
@@ -216,7 +222,14 @@ def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
 
 
 class Compiler:
-    """The query string's tree as Solr's standard syntax, every operator written out."""
+    """The query string's tree as Solr's standard syntax, every operator written out.
+
+    With `expand`, a wildcard in a text field is the terms `expand(field, pattern)`
+    gives, looked up without analysis (Solr would otherwise take every term it matches).
+    """
+
+    def __init__(self, expand: Callable[[str, str], list[str]] | None = None) -> None:
+        self.expand = expand
 
     def compile(self, text: str) -> str:
         """The query, `EVERYTHING` for a blank one.
@@ -272,14 +285,15 @@ class Compiler:
             value = fold_author(node.text) if name == "author" else node.text
             boost = ""
         if isinstance(node, Word) and node.pattern:
+            if self.expand is not None and name in TEXT_FIELDS:
+                terms = self.expand(target, value)
+                inner = f"{{!terms f={target}}}{','.join(terms)}"
+                return f"_query_:{quoted(inner)}{boost}" if terms else f"({NOTHING})"
             pattern = "".join(c if c in "*?" else escaped(c) for c in value)
             return f"{target}:{pattern}{boost}"
         if isinstance(node, Word) and node.edits:
             return f"{target}:{escaped(value)}~{node.edits}{boost}"
         return f"{target}:{quoted(value)}{boost}"
-
-
-COMPILER = Compiler()
 
 
 class SolrStore:
@@ -625,7 +639,7 @@ class SolrSnapshot:
         """One request for the total, every facet and the `page` if one is wanted. A
         chosen facet is counted without its own filter, and its chosen keys are counted
         apart, so each keeps its count."""
-        matched = COMPILER.compile(text)
+        matched = Compiler(self.wildcard_terms).compile(text)
         active = filters.active()
         fq = [f"{{!tag={name}}}{any_of(f'f_{name}', keys)}" for name, keys in active.items()]
         if filters.after or filters.before:
@@ -674,6 +688,23 @@ class SolrSnapshot:
         if fetching:
             matches.fetched = (page, page_of(answer))
         return matches
+
+    def wildcard_terms(self, field: str, pattern: str) -> list[str]:
+        """The first `MAX_EXPANSIONS` terms of a text field a wildcard pattern matches, in
+        the index's order, as the Whoosh engine bounds a wildcard; read from the terms
+        component, starting from the letters before the first wildcard."""
+        params = [
+            ("q", EVERYTHING),
+            ("rows", 0),
+            ("terms", "true"),
+            ("terms.fl", field),
+            ("terms.prefix", re.split(r"[*?]", pattern, maxsplit=1)[0]),
+            ("terms.regex", pattern_regex(pattern)),
+            ("terms.sort", "index"),
+            ("terms.limit", MAX_EXPANSIONS),
+        ]
+        found = self.ask(params).get("terms", {}).get(field, [])
+        return [str(term) for term in found[::2]]
 
     def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
         """The most frequent label of each key, asked for once and kept by the reader."""
@@ -762,6 +793,7 @@ class SolrMatches:
     every: Mapping[str, bool] = field(default_factory=dict)
     fetched: tuple[PageWanted, list[tuple[Document, Passage | None]]] | None = None
     _articles: int | None = None
+    _distinct: dict[str, int] = field(default_factory=dict)
 
     def article_count(self) -> int:
         """Known from the article facet when it holds every article, else counted."""
@@ -780,6 +812,24 @@ class SolrMatches:
             params.append(("json.facet", json.dumps({"articles": "unique(f_article)"})))
             self._articles = int(self.snapshot.ask(params).get("facets", {}).get("articles", 0))
         return self._articles
+
+    def distinct(self, facet: str) -> int:
+        """Known when the facet holds every key, else Solr's `numBuckets`: exact on one
+        shard; across shards, an estimate once a shard holds many keys."""
+        if self.every.get(facet, True):
+            return len(self.counts.get(facet, {}))
+        if facet not in self._distinct:
+            domain = {"excludeTags": [facet]} if facet in self.chosen else {}
+            request = {"type": "terms", "field": f"f_{facet}", "limit": 1, "numBuckets": True}
+            params = [
+                ("q", main_query(self.matched)),
+                ("rows", 0),
+                *[("fq", f) for f in self.filters],
+                ("json.facet", json.dumps({"keys": request | {"domain": domain}})),
+            ]
+            found = self.snapshot.ask(params).get("facets", {}).get("keys", {})
+            self._distinct[facet] = int(found.get("numBuckets", 0))
+        return self._distinct[facet]
 
     def ranked(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -24,7 +25,7 @@ import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from datetime import time as day_time
 from operator import attrgetter
@@ -44,6 +45,7 @@ from indexer.engines.base import (
 )
 from indexer.facets import FACET_KEYS, facet_keys
 from indexer.query import (
+    MAX_EXPANSIONS,
     SEARCH_FIELDS,
     TEXT_ALIASES,
     VALUE_FIELDS,
@@ -54,7 +56,6 @@ from indexer.query import (
     Word,
     nearest,
     parse,
-    pattern_prefix,
     pattern_regex,
     suggest,
 )
@@ -69,8 +70,10 @@ TITLE_BOOST = 2.0
 SORT_FIELDS = {
     "newest": ("when", tantivy.Order.Desc),
     "oldest": ("when", tantivy.Order.Asc),
-    "votes": ("vote_rank", tantivy.Order.Desc),
 }
+# The sorts by a count, most first and ties newest first, and the integer field of each:
+# tantivy orders by one field, so `TantivySnapshot.by_count` puts ties in order apart.
+COUNT_FIELDS = {"votes": "vote_rank", "replies": "replies", "discussed": "thread_length"}
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest, as in Whoosh
 MAX_BUCKETS = 100_000  # a terms aggregation's size never goes past this
 EVERY_CHUNK = 50_000  # documents read per search when reading them all
@@ -112,7 +115,8 @@ def build_schema() -> tantivy.Schema:
     for name in NUMBERED:
         builder.add_integer_field(f"n_{name}", indexed=True, fast=True)
     builder.add_integer_field("position", fast=True)
-    builder.add_integer_field("vote_rank", fast=True)
+    for name in COUNT_FIELDS.values():
+        builder.add_integer_field(name, indexed=True, fast=True)
     builder.add_date_field("sort_date", indexed=True, fast=True)
     return builder.build()
 
@@ -179,6 +183,8 @@ def to_document(doc: Document) -> tantivy.Document:
             present[f"n_{name}"] = key_number(keys[name])
     present["position"] = doc.position
     present["vote_rank"] = votes_rank(doc)
+    present["replies"] = doc.replies
+    present["thread_length"] = doc.thread_length
     if doc.effective_date is not None:
         present["sort_date"] = doc.effective_date
     return tantivy.Document(**present)
@@ -422,15 +428,6 @@ def any_term(schema: tantivy.Schema, field: str, values: Collection[str | int]) 
     return Query.const_score_query(either, 0.0)
 
 
-def pattern_query(schema: tantivy.Schema, field: str, pattern: str) -> Query:
-    """A wildcard pattern's terms in `field`: a term range for a plain prefix (a tenth
-    of the time: tantivy builds an automaton for every regex query), else a regex."""
-    prefix = pattern_prefix(pattern)
-    if prefix is not None:
-        return Query.phrase_prefix_query(schema, field, [prefix])
-    return Query.regex_query(schema, field, pattern_regex(pattern))
-
-
 def all_of(queries: Sequence[Query]) -> Query:
     if len(queries) == 1:
         return queries[0]
@@ -536,7 +533,7 @@ class TantivySnapshot:
         if name in TEXT_FIELDS:
             field = TEXT_FIELDS[name]
             if isinstance(node, Word) and node.pattern:
-                return pattern_query(schema, field, node.text.lower())
+                return self._pattern(field, node.text.lower())
             terms = STEMMED.analyze(node.text)
             if isinstance(node, Word) and node.edits:
                 word = terms[0] if len(terms) == 1 else node.text.lower()
@@ -551,10 +548,22 @@ class TantivySnapshot:
         field = RAW_FIELDS.get(name, name)
         value = fold_author(node.text) if name == "author" else node.text
         if isinstance(node, Word) and node.pattern:
-            return pattern_query(schema, field, value)
+            return self._pattern(field, value)
         if isinstance(node, Word) and node.edits:
             return Query.fuzzy_term_query(schema, field, value, distance=node.edits)
         return Query.term_query(schema, field, value)
+
+    def _pattern(self, field: str, pattern: str) -> Query:
+        """A wildcard pattern as the first `MAX_EXPANSIONS` terms of `field` it matches in
+        the lexicon's order, as the Whoosh engine bounds it: the terms tested are those
+        starting with the letters before its first wildcard, of which a query has at least
+        `WILDCARD_PREFIX` (tantivy's own prefix and regex queries take every term)."""
+        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        matching = re.compile(pattern_regex(pattern)).fullmatch
+        terms = sorted(t for t, _ in self.searcher.terms_with_prefix(field, head) if matching(t))
+        if not terms:
+            return Query.empty_query()
+        return any_term(self.schema, field, terms[:MAX_EXPANSIONS])
 
     def select(
         self,
@@ -576,13 +585,14 @@ class TantivySnapshot:
         active = filters.active()
         chosen = {name: any_term(self.schema, f"f_{name}", keys) for name, keys in active.items()}
         passing = all_of(base + list(chosen.values()))
+        counted_over = {
+            name: all_of(base + [q for other, q in chosen.items() if other != name])
+            if name in chosen
+            else passing
+            for name in facets
+        }
         jobs = [
-            WORKERS.submit(
-                self._counts,
-                all_of(base + [q for other, q in chosen.items() if other != name]),
-                {name: facets[name]},
-                active,
-            )
+            WORKERS.submit(self._counts, counted_over[name], {name: facets[name]}, active)
             for name in chosen.keys() & facets.keys()
         ]
         free = {name: limit for name, limit in facets.items() if name not in chosen}
@@ -593,7 +603,19 @@ class TantivySnapshot:
             found |= job.result()
         counts = {name: found[name] for name in facets}
         articles = articles_known(found["_total"], counts, active, found)
-        return TantivyMatches(self, matched, passing, found["_total"], counts, articles)
+        matches = TantivyMatches(self, matched, passing, found["_total"], counts, articles)
+        matches.counted_over = {
+            name: query for name, query in counted_over.items() if not found[f"{name}:all"]
+        }
+        return matches
+
+    def distinct(self, query: Query, facet: str) -> int:
+        """How many keys a facet has among the documents of `query`, counted one by one:
+        tantivy's own count of distinct values (HyperLogLog) is an estimate."""
+        field = f"n_{facet}" if facet in NUMBERED else f"f_{facet}"
+        size = {"size": MAX_BUCKETS, "segment_size": MAX_BUCKETS}
+        answer = self.searcher.aggregate(query, {"keys": {"terms": {"field": field, **size}}})
+        return len(answer["keys"]["buckets"])
 
     def _counts(
         self,
@@ -716,8 +738,8 @@ class TantivySnapshot:
     def hits(
         self, query: Query, count: int, sort: str, offset: int, limit: int
     ) -> Iterator[Document]:
-        """Documents matching `query` (`count` of them) in `sort` order ("relevance",
-        "newest", "oldest" or a fast field, ascending)."""
+        """Documents matching `query` (`count` of them) in `sort` order (one of `SORTS`
+        or a fast field, ascending)."""
         limit = min(limit, max(count - offset, 0))
         if not limit:
             return iter(())
@@ -725,15 +747,50 @@ class TantivySnapshot:
 
     def search(
         self, query: Query, sort: str, offset: int, limit: int, count: bool = False
-    ) -> tantivy.SearchResult:
+    ) -> Found:
+        if sort in COUNT_FIELDS:
+            return self.by_count(query, COUNT_FIELDS[sort], offset, limit, count)
         field, order = SORT_FIELDS.get(sort, (sort, tantivy.Order.Asc))
-        return self.searcher.search(
+        found = self.searcher.search(
             query,
             limit,
             count=count,
             offset=offset,
             **({} if sort == "relevance" else {"order_by_field": field, "order": order}),
         )
+        return Found(found.hits, found.count)
+
+    def by_count(self, query: Query, field: str, offset: int, limit: int, count: bool) -> Found:
+        """Hits by the integer `field`, most first, equal ones newest first: a search by
+        the field, then, for each run of equal values on the page, a search of the
+        documents holding that value by date. A run of one needs none, unless it is the
+        last, which may go on past the hits the first search brought."""
+        top = self.searcher.search(
+            query, offset + limit, count=count, order_by_field=field, order=tantivy.Order.Desc
+        )
+        cut = len(top.hits) == offset + limit
+        hits: list[tuple[object, tantivy.DocAddress]] = []
+        start = 0
+        for value, run in itertools.groupby(top.hits, key=lambda hit: hit[0]):
+            equal = list(run)
+            end = start + len(equal)
+            if end > offset:
+                if len(equal) == 1 and not (cut and end == offset + limit):
+                    hits += equal
+                else:
+                    same = all_of([query, Query.term_query(self.schema, field, value)])
+                    skip = max(offset - start, 0)
+                    newest = self.searcher.search(
+                        same,
+                        min(end, offset + limit) - start - skip,
+                        count=False,
+                        offset=skip,
+                        order_by_field="when",
+                        order=tantivy.Order.Desc,
+                    )
+                    hits += newest.hits
+            start = end
+        return Found(hits, top.count)
 
     def snippets(self, query: Query, docs: list[Document]) -> list[Passage | None]:
         """Each document's best passage and the query's words in it, with "…" where the
@@ -756,6 +813,15 @@ class TantivySnapshot:
         return found
 
 
+@dataclass(frozen=True)
+class Found:
+    """Hits of a search (each its sort value or score, and its address), and how many
+    documents matched when they were counted."""
+
+    hits: list[tuple[object, tantivy.DocAddress]]
+    count: int | None
+
+
 class TantivyMatches:
     """A selection: its counts, and the query that ranks and exports it."""
 
@@ -775,6 +841,9 @@ class TantivyMatches:
         self._total = total
         self.counts = counts
         self.complete = True  # every match is counted: tantivy has no partial answer
+        # The query each facet cut at its limit was counted over: its keys are counted apart.
+        self.counted_over: dict[str, Query] = {}
+        self._distinct: dict[str, int] = {}
 
     @property
     def total(self) -> int:
@@ -819,6 +888,13 @@ class TantivyMatches:
 
     def documents(self, sort: str, limit: int) -> Iterator[Document]:
         return self._snapshot.hits(self._passing, self.total, sort, 0, limit)
+
+    def distinct(self, facet: str) -> int:
+        if facet not in self.counted_over:
+            return len(self.counts.get(facet, {}))
+        if facet not in self._distinct:
+            self._distinct[facet] = self._snapshot.distinct(self.counted_over[facet], facet)
+        return self._distinct[facet]
 
     def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
         if not article_ids or not self.total:

@@ -71,6 +71,8 @@ WRITER_POOL_MB = 1024
 CACHED_MATCHES = cache_entries(16)  # recent queries whose matching documents are kept
 CACHED_FILTERS = 64
 STORED_CHUNK = 64  # documents an export reads from the index at a time
+# The sorts by a count, most first and ties newest first, and the column each reads.
+COUNT_COLUMNS = {"votes": "vote_rank", "replies": "replies", "discussed": "thread_length"}
 # Query field names that differ here: `copies:` takes a copy group.
 FIELD_NAMES = TEXT_ALIASES | {"article": "article_id", "copies": "copy_group"}
 
@@ -135,7 +137,7 @@ def build_schema() -> Schema:
         source_url=STORED(),
         source=ID(stored=True),
         parent=STORED(),
-        thread_length=STORED(),
+        thread_length=NumberColumn(stored=True, sortable=True),
         signed=STORED(),
         signed_key=KeyColumn(sortable=True),
         signed_name=KeyColumn(sortable=True),
@@ -144,7 +146,7 @@ def build_schema() -> Schema:
         site=ID(stored=True, sortable=True),
         votes=STORED(),
         stand_in=STORED(),
-        replies=STORED(),
+        replies=NumberColumn(stored=True, sortable=True),
         parent_author=STORED(),
         vote_rank=NumberColumn(bits=64, sortable=True),
         spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
@@ -215,6 +217,7 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         "source": doc.source,
         "parent": doc.parent,
         "thread_length": doc.thread_length,
+        "replies": doc.replies,
         "signed": list(doc.signed),
         "signed_key": keys["signed"],
         "signed_name": doc.signed[0] if doc.signed else "",
@@ -231,8 +234,6 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         fields["votes"] = doc.votes
     if doc.stand_in:
         fields["stand_in"] = True
-    if doc.replies:
-        fields["replies"] = doc.replies
     for name, value in (("date", doc.date), ("article_date", doc.article_date)):
         if value is not None:
             fields[name] = value
@@ -270,15 +271,21 @@ def from_stored(stored: Mapping) -> Document:
 
 
 def opened(generation: Path, readonly: bool = False) -> index.Index:
-    """The index in `generation`, if it has the fields this version writes and reads:
-    into an index of other fields a document cannot be written, nor read back whole.
+    """The index in `generation`, if it has the fields this version writes and reads, of
+    the same types: into an index of other fields a document cannot be written, nor read
+    back whole, and a field kept without its column cannot be sorted by.
 
     :raise IndexOutdated: for an index built with other fields.
     """
     ix = index.open_dir(str(generation), readonly=readonly)
-    if set(ix.schema.names()) != set(build_schema().names()):
+    if field_types(ix.schema) != field_types(build_schema()):
         raise IndexOutdated.at(generation.parent)
     return ix
+
+
+def field_types(schema: Schema) -> dict[str, type]:
+    """Each field's type by name: a field kept as a column has a type of its own."""
+    return {name: type(field) for name, field in schema.items()}
 
 
 class WhooshStore:
@@ -566,12 +573,16 @@ class Column:
         )
         return cls(codes, list(code_of), code_of)
 
-    def count(self, docnums: np.ndarray, limit: int, chosen: Collection[str]) -> dict[str, int]:
+    def count(
+        self, docnums: np.ndarray, limit: int, chosen: Collection[str]
+    ) -> tuple[dict[str, int], int]:
         """Documents per key among `docnums`: the keys as frequent as the `limit`-th
-        most frequent or more (ties kept whole), and the chosen ones."""
+        most frequent or more (ties kept whole), and the chosen ones; and how many keys
+        there are among them in all."""
         counts = np.bincount(self.codes[docnums], minlength=len(self.keys))
         counts[0] = 0
         present = np.flatnonzero(counts)
+        distinct = len(present)
         if not limit:
             present = present[:0]
         elif len(present) > limit:
@@ -582,7 +593,7 @@ class Column:
             code = self.code_of.get(key)
             if code is not None and counts[code]:
                 found[key] = int(counts[code])
-        return found
+        return found, distinct
 
 
 @dataclass(frozen=True)
@@ -721,7 +732,7 @@ class WhooshSnapshot:
         passing = np.ones(len(docnums), dtype=bool)
         for mask in masks.values():
             passing &= mask
-        counts = {}
+        counts, distinct = {}, {}
         for name, limit in facets.items():
             keep = passing
             if name in masks:
@@ -729,9 +740,10 @@ class WhooshSnapshot:
                 for other, mask in masks.items():
                     if other != name:
                         keep &= mask
-            counts[name] = columns.facets[name].count(docnums[keep], limit, active.get(name, ()))
+            chosen = active.get(name, ())
+            counts[name], distinct[name] = columns.facets[name].count(docnums[keep], limit, chosen)
         filtered = bool(active) or bool(filters.after or filters.before) or not complete
-        return WhooshMatches(self, text, docnums[passing], counts, complete, filtered)
+        return WhooshMatches(self, text, docnums[passing], counts, distinct, complete, filtered)
 
     def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
         labels = self.columns().labels.get(facet, {})
@@ -751,15 +763,15 @@ class WhooshSnapshot:
         postings that cannot reach the page.
         """
         sortedby = None
-        if sort in ("newest", "oldest", "votes"):
+        if sort in ("newest", "oldest", *COUNT_COLUMNS):
             reverse = sort != "oldest"
             by_date = [
                 sorting.FieldFacet("sort_date", reverse=reverse),
                 sorting.FieldFacet("article_id", reverse=reverse),
                 sorting.FieldFacet("position", reverse=reverse),
             ]
-            if sort == "votes":
-                by_date.insert(0, sorting.FieldFacet("vote_rank", reverse=True))
+            if sort in COUNT_COLUMNS:
+                by_date.insert(0, sorting.FieldFacet(COUNT_COLUMNS[sort], reverse=True))
             sortedby = sorting.MultiFacet(by_date)
         parsed = self.parse(text)
         # A wildcard's or fuzzy term's hits are highlighted from the terms each matched,
@@ -809,12 +821,14 @@ class WhooshMatches:
         text: str,
         docnums: np.ndarray,
         counts: dict[str, dict[str, int]],
+        distinct: dict[str, int],
         complete: bool,
         filtered: bool,
     ) -> None:
         self._snapshot = snapshot
         self._text = text
         self._docnums = docnums
+        self._distinct = distinct
         self._filtered = filtered
         self._article_count: int | None = None
         self.total = len(docnums)
@@ -862,7 +876,10 @@ class WhooshMatches:
 
     def article_counts(self, article_ids: Collection[str]) -> dict[str, int]:
         column = self._snapshot.columns().facets["article"]
-        return column.count(self._docnums, 0, article_ids)
+        return column.count(self._docnums, 0, article_ids)[0]
+
+    def distinct(self, facet: str) -> int:
+        return self._distinct[facet]
 
 
 def read_columns(searcher) -> Columns:

@@ -10,10 +10,12 @@ from indexer.query import (
     MAX_SUGGESTED_WORDS,
     QUERY_FIELDS,
     Group,
+    Lifted,
     Not,
     Phrase,
     Word,
     edit_distance,
+    lift_terms,
     nearest,
     parse,
     pattern_prefix,
@@ -132,3 +134,45 @@ def test_suggest_looks_nothing_up_past_its_deadline():
 )
 def test_pattern_prefix_is_only_a_plain_prefix(pattern, prefix):
     assert pattern_prefix(pattern) == prefix
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "values"),
+    [
+        ("author:Bob", "", {"author": ("Bob",)}),
+        ("harbour author:Bob kind:comment", "harbour", {"author": ("Bob",), "kind": ("comment",)}),
+        ("author:'Rex Minor' putin", "putin", {"author": ("Rex Minor",)}),
+        ('author:"Rex Minor"', "", {"author": ("Rex Minor",)}),
+        ("a AND author:Bob AND b", "a AND b", {"author": ("Bob",)}),
+        ("+author:Bob harbour", "harbour", {"author": ("Bob",)}),
+        ('"two  spaces" author:Bob', '"two  spaces"', {"author": ("Bob",)}),
+    ],
+)
+def test_lift_terms_takes_out_top_level_plain_terms(text, rest, values):
+    assert lift_terms(text, ("author", "kind")) == Lifted(rest, values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-author:Bob",
+        "NOT author:Bob",
+        "harbour OR author:Bob",
+        "author:Bob OR harbour",
+        "(author:Bob harbour)",
+        "author:(Bob Carol)",
+        "author:Bo*",
+        "author:Bob~",
+        "author:Bob^2",
+        'author:"Rex Minor"~2',
+        'author:Bob "unclosed',
+        "title:Bob",
+    ],
+)
+def test_lift_terms_leaves_terms_that_do_not_narrow_every_hit(text):
+    assert lift_terms(text, ("author", "kind")) == Lifted(text, {})
+
+
+def test_lift_terms_leaves_values_it_is_told_not_to_accept():
+    lifted = lift_terms("kind:article kind:letter", ("kind",), lambda f, v: v == "article")
+    assert lifted == Lifted("kind:letter", {"kind": ("article",)})

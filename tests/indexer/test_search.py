@@ -468,3 +468,54 @@ def test_engines_keep_every_facet_a_document_has_a_key_in():
     article = Article(title="T", body="b", comments=(Comment(author="A", body="c", position=1),))
     for document in thread_documents(article, "source"):
         assert tuple(facet_keys(document)) == FACET_KEYS
+
+
+@pytest.mark.parametrize("facet_size", [2, 5, 11, 100])
+def test_search_facet_total_counts_every_author_however_few_are_listed(
+    seed_archive, seed_request, facet_size
+):
+    result = seed_archive.search(seed_request(facet_size=facet_size))
+    assert len(result.facets["author"]) < 11 or facet_size >= 11
+    assert result.facet_total("author") == 11
+    assert result.to_json()["facet_totals"]["author"] == 11
+
+
+def test_search_facet_total_of_a_chosen_facet_counts_without_its_own_filter(
+    seed_archive, seed_request
+):
+    result = seed_archive.search(seed_request(facet_size=2, authors=("Jammu",)))
+    assert result.total == 1 and result.facet_total("author") == 11
+
+
+def test_search_facet_total_counts_within_the_query_and_other_filters(seed_archive, seed_request):
+    listed = seed_archive.search(seed_request(q="Putin", kinds=("comment",)))
+    cut = seed_archive.search(seed_request(q="Putin", kinds=("comment",), facet_size=1))
+    assert 1 < len(listed.facets["author"]) < 11
+    assert cut.facet_total("author") == len(listed.facets["author"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "chosen"),
+    [
+        ({"q": "author:Jammu"}, {"authors": ("Jammu",)}),
+        ({"q": "Putin author:umairpk"}, {"q": "Putin", "authors": ("Umairpk",)}),
+        ({"q": "author:Jammu", "authors": ("Umairpk",)}, {"authors": ("Jammu", "Umairpk")}),
+        ({"q": "kind:article year:2012"}, {"kinds": ("article",), "years": (2012,)}),
+    ],
+)
+def test_search_filter_terms_in_the_query_are_the_filters(seed_archive, typed, chosen):
+    by_query, by_filter = (seed_archive.search(SearchRequest(**a)) for a in (typed, chosen))
+    assert by_query.total == by_filter.total > 0
+    assert [h.document.id for h in by_query.hits] == [h.document.id for h in by_filter.hits]
+    assert by_query.facets == by_filter.facets
+
+
+@pytest.mark.parametrize("query", ["-author:Jammu", "author:Jammu OR putin", "author:Jam*"])
+def test_search_filter_terms_that_do_not_narrow_stay_in_the_query(query):
+    request = SearchRequest(q=query)
+    assert (request.q, request.authors) == (query, ())
+
+
+def test_search_request_takes_a_filter_term_once_however_it_is_written():
+    request = SearchRequest(q="author:umairpk author:UMAIRPK year:2012", authors=("Umairpk",))
+    assert (request.q, request.authors, request.years) == ("", ("Umairpk",), (2012,))

@@ -169,3 +169,14 @@ def test_a_comments_file_indexed_again_keeps_the_thread_joined(index_dir, dump_f
     thread = bridge_thread(archive)
     assert [c.author for c in thread.comments] == ["ola", "marek", "zofia", "ewa", "jan"]
     assert archive.search(kinds=[ARTICLE]).total == 2
+
+
+def test_comments_outlive_the_file_of_their_submission(index_dir, dump_folder):
+    archive = Archive.open(index_dir)
+    archive.index([dump_folder])
+    article_id = bridge_thread(archive).article.article_id
+    archive.remove([dump_folder / "RS_2015-01.ndjson"])
+    thread = archive.thread(article_id)
+    assert thread.article.stand_in
+    assert [c.author for c in thread.comments] == ["ola", "marek", "ewa", "jan"]
+    assert archive.search(kinds=[COMMENT]).total == 4

@@ -72,7 +72,7 @@ def test_export_csv_row_holds_every_column(archive):
         "position": "3",
         "site": "",
         "votes": "",
-        "url": f"/article/{BUDGET_ID}#c3",
+        "url": f"/article/{BUDGET_ID}?comment=3#c3",
         "source_url": "",
         "body": "'-1 for this budget from me.",
     }
@@ -166,7 +166,7 @@ def test_feed_is_atom_of_the_newest_matches_whatever_the_sort(archive):
 def test_feed_entry_names_author_and_article_and_links_the_comment(archive):
     [entry] = feed_entries(archive.get("/feed.atom?author=Dave"))
     assert entry.findtext(f"{ATOM}title") == "Dave on Council votes on harbour budget"
-    assert entry.find(f"{ATOM}link").get("href") == f"/article/{BUDGET_ID}#c3"
+    assert entry.find(f"{ATOM}link").get("href") == f"/article/{BUDGET_ID}?comment=3#c3"
     assert entry.findtext(f"{ATOM}id").startswith("urn:uuid:")
     assert entry.findtext(f"{ATOM}content") == "-1 for this budget from me."
     assert entry.findtext(f"{ATOM}updated") == "2019-11-22T00:00:00+00:00"
@@ -204,7 +204,7 @@ def published(archive_index):
 
 def test_exports_link_to_the_configured_address(published):
     [row] = csv_rows(published.get("/export.csv?author=Dave", headers={"Host": "evil.example"}))
-    assert row["url"] == f"https://news.example/article/{BUDGET_ID}#c3"
+    assert row["url"] == f"https://news.example/article/{BUDGET_ID}?comment=3#c3"
 
 
 def test_feed_links_to_the_configured_address_with_the_same_ids(archive, published):
@@ -215,7 +215,8 @@ def test_feed_links_to_the_configured_address_with_the_same_ids(archive, publish
         "alternate": "https://news.example/?author=Dave",
     }
     [entry] = feed.findall(f"{ATOM}entry")
-    assert entry.find(f"{ATOM}link").get("href") == f"https://news.example/article/{BUDGET_ID}#c3"
+    link = entry.find(f"{ATOM}link").get("href")
+    assert link == f"https://news.example/article/{BUDGET_ID}?comment=3#c3"
     [unconfigured] = feed_entries(archive.get("/feed.atom?author=Dave"))
     assert entry.findtext(f"{ATOM}id") == unconfigured.findtext(f"{ATOM}id")
 
@@ -241,7 +242,7 @@ def test_exports_carry_the_address_each_documents_article_was_published_at(mixed
     assert {row["source_url"] for row in rows} == {"https://example.org/bridges"}
     assert sorted(row["url"] for row in rows) == [
         f"/article/{thread_id}",
-        *(f"/article/{thread_id}#c{n}" for n in (1, 2, 3)),
+        *(f"/article/{thread_id}?comment={n}#c{n}" for n in (1, 2, 3)),
     ]
 
 

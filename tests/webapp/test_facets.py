@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
 
@@ -133,3 +134,83 @@ def test_facets_every_value_is_a_link(archive):
     page = html(archive.get("/?year=2020"))
     values = page.select(".facets .facet-value")
     assert values and all(value.name == "a" and value["href"] for value in values)
+
+
+def test_facets_author_typed_in_the_box_becomes_the_author_filter(archive):
+    response = archive.get("/?q=harbour+author:bob&sort=oldest")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/?q=harbour&sort=oldest&author=bob"
+    page = html(archive.get(response.headers["Location"]))
+    assert page.select_one("#search-query")["value"] == "harbour"
+    assert facet(page, "author") == [("Alice", 1, False), ("Bob", 1, True)]
+    chip = page.select_one(".chip")
+    assert chip.span.get_text() == "Author: Bob"
+    assert chip.select_one(".chip-remove")["href"] == "/?q=harbour&sort=oldest"
+
+
+@pytest.mark.parametrize(
+    ("typed", "ticked"),
+    [
+        ("q=author:Alice", "author=Alice"),
+        ("q=kind:article", "kind=article"),
+        ("q=year:2020+timetable", "q=timetable&year=2020"),
+        ("q=author:Alice&author=Bob", "author=Alice&author=Bob"),
+        ("q=author:Alice+kind:comment&year=2019", "author=Alice&kind=comment&year=2019"),
+    ],
+)
+def test_facets_typed_and_ticked_filters_select_the_same(archive, typed, ticked):
+    by_typing, by_ticking = (archive.get(f"/api/search?{q}").get_json() for q in (typed, ticked))
+    assert by_typing["total"] == by_ticking["total"] > 0
+    assert by_typing["hits"] == by_ticking["hits"]
+    assert by_typing["facets"] == by_ticking["facets"]
+    lifted = query_of(archive.get(f"/?{typed}").headers["Location"])
+    assert {name: sorted(values) for name, values in lifted.items()} == parse_qs(ticked)
+
+
+def test_facets_ticking_a_second_author_after_typing_one_gives_both(archive):
+    page = html(archive.get("/?author=Alice", follow_redirects=True))
+    bob = next(a for a in page.select(".facet-author .facet-value") if "Bob" in a.get_text())
+    both = html(archive.get(bob["href"]))
+    assert both.select_one(".result-count").get_text(strip=True) == "8 results"
+    typed = html(archive.get("/?q=author:Alice&author=Bob", follow_redirects=True))
+    assert typed.select_one(".result-count").get_text(strip=True) == "8 results"
+
+
+def test_facets_more_says_how_many_values_there_are_in_all(client):
+    every = client.get("/api/facets/author").get_json()
+    page = html(client.get("/?facet_size=3"))
+    more = page.select_one(".facet-author details.more")
+    assert more.summary.get_text() == f"more… ({every['total']} authors)"
+    listed = more.select(".facet-value")
+    assert 3 <= len(listed) < every["total"]
+    whole_list = more.select_one(".facet-whole-list a")
+    assert whole_list["href"] == "/facets/author?facet_size=3"
+
+
+def test_facets_whole_list_pages_every_value(archive, monkeypatch):
+    monkeypatch.setattr("webapp.search.FACET_PAGE_SIZE", 3)
+    first = html(archive.get("/facets/author?sort=oldest"))
+    assert first.h1.get_text(" ", strip=True) == "4 authors"
+    second = html(archive.get(first.select_one(".pagination a[rel=next]")["href"]))
+    labels = [a.select_one(".label").get_text() for a in first.select(".whole-list .facet-value")]
+    labels += [a.select_one(".label").get_text() for a in second.select(".whole-list .facet-value")]
+    assert labels == ["Alice", "Bob", "Carol", "Dave"]
+    dave = second.select(".whole-list .facet-value")[0]
+    assert dave["href"] == "/?sort=oldest&author=Dave"
+
+
+def test_facets_whole_list_json_is_the_same_page(archive, monkeypatch):
+    monkeypatch.setattr("webapp.search.FACET_PAGE_SIZE", 3)
+    data = archive.get("/api/facets/author?kind=comment&page=2").get_json()
+    assert (data["total"], data["page"], data["per_page"]) == (4, 2, 3)
+    assert [value["label"] for value in data["values"]] == ["Dave"]
+
+
+def test_facets_whole_list_filter_narrows_it_and_keeps_the_search(archive):
+    page = html(archive.get("/facets/author?author=Alice&filter=AR"))
+    values = [a.select_one(".label").get_text() for a in page.select(".whole-list .facet-value")]
+    assert values == ["Alice", "Carol"]
+    form = page.select_one(".facet-filter")
+    hidden = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    assert hidden == [("author", "Alice")]
+    assert page.select_one(".back a")["href"] == "/?author=Alice"

@@ -14,6 +14,7 @@ TOO_MANY = "&".join(["q=x"] * (MAX_VALUES_PER_ARGUMENT + 1))
 # routes that name something) with a name or id the archive does not hold.
 ROUTES = {
     "/api/search": ("/api/search?year=abc", None),
+    "/api/facets/<name>": ("/api/facets/author?page=abc", "/api/facets/no-such-facet"),
     "/api/article/<article_id>": (
         "/api/article/{article}?" + TOO_MANY,
         "/api/article/no-such-article",
@@ -76,3 +77,25 @@ def test_unknown_api_path_is_a_json_404(client, path):
 @pytest.mark.parametrize("path", ["/api/search", "/export.json", "/export.ndjson"])
 def test_json_route_answers_a_wrong_method_with_a_json_405(client, path):
     json_error(client.post(path), 405)
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        (
+            "after=March%202012",
+            {"after": "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'March 2012'."},
+        ),
+        (
+            "after=2012-02-30&before=soon",
+            {
+                "after": "There is no date '2012-02-30'.",
+                "before": "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'soon'.",
+            },
+        ),
+    ],
+)
+def test_search_json_names_each_date_it_cannot_read(client, query, errors):
+    body = json_error(client.get(f"/api/search?q=putin&{query}"), 400)
+    assert body["errors"] == errors
+    assert body["error"] == " ".join(errors.values())

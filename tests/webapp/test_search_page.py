@@ -18,7 +18,7 @@ from indexer import Archive
 from indexer.engines import open_engine
 from indexer.indexing import index_paths
 from indexer.search import SearchRequest, search
-from tests.webapp.known_archive import BUDGET_ID
+from tests.webapp.known_archive import BRIDGE_ID, BUDGET_ID
 from webapp import create_app
 from webapp.cli import cli
 from webapp.state import SearchLinks, page_numbers
@@ -29,7 +29,22 @@ def html(response) -> BeautifulSoup:
 
 
 def hit_authors(page: BeautifulSoup) -> list[str]:
-    return [a.get_text() for a in page.select(".hit .hit-meta .author")]
+    return [a.get_text() for a in page.select(".hit .author")]
+
+
+def text(element) -> str:
+    """The element's text as a reader sees it: runs of white space as one space."""
+    return " ".join(element.get_text().split())
+
+
+def shown_hits(page: BeautifulSoup) -> list:
+    """The hits in the results list itself, not those folded under another."""
+    return page.select(".results > ol.hits > li.hit")
+
+
+def points_at_comment(href: str, article_id: str, position: int) -> bool:
+    parts = urlsplit(href)
+    return (parts.path, parts.fragment) == (f"/article/{article_id}", f"c{position}")
 
 
 def test_search_page_shows_hits_and_author_facet(client):
@@ -61,10 +76,35 @@ def test_search_chosen_facet_value_stays_checked_with_its_count(client):
 
 
 def test_search_hit_links_to_its_comment_in_the_thread(client, seed_article_id):
-    page = html(client.get("/?q=Putin&author=Umairpk"))
-    assert page.select_one(".hit .permalink")["href"] == f"/article/{seed_article_id}#c1"
-    assert page.select_one(".hit-title a")["href"] == f"/article/{seed_article_id}?q=Putin#c1"
-    assert "comment 1 of 14" in page.select_one(".hit-foot").get_text(" ", strip=True)
+    hit = html(client.get("/?q=Putin&author=Umairpk")).select_one(".hit")
+    assert points_at_comment(hit.select_one(".permalink")["href"], seed_article_id, 1)
+    title = hit.select_one(".hit-title a")
+    assert points_at_comment(title["href"], seed_article_id, 1)
+    assert parse_qs(urlsplit(title["href"]).query)["q"] == ["Putin"]
+
+
+def test_search_comment_hit_leads_with_who_said_it_to_whom(archive):
+    hit = html(archive.get("/?q=splendid&kind=comment&author=Bob")).select_one(".hit")
+    assert text(hit.select_one("h2.hit-head")) == "comment Bob, replying to Alice · comment 2 of 4"
+    assert hit.select_one(".hit-head .author")["href"] == "/author/Bob"
+    assert hit.select_one(".hit-head .parent-author")["href"] == "/author/Alice"
+    title = hit.select_one("p .hit-title")
+    assert text(title) == "on Harbour bridge reopens"
+    assert points_at_comment(title.a["href"], BRIDGE_ID, 2)
+
+
+def test_search_comment_hit_answering_no_one_names_only_its_author(archive):
+    hit = html(archive.get("/?author=Dave")).select_one(".hit")
+    assert text(hit.select_one(".hit-head")) == "comment Dave · comment 3 of 3"
+    assert hit.select_one(".parent-author") is None
+
+
+def test_search_article_hit_keeps_its_title_as_headline(archive):
+    hit = html(archive.get("/?q=budget&kind=article")).select_one(".hit")
+    assert hit.select_one(".hit-head") is None
+    assert text(hit.select_one("h2.hit-title")) == "Council votes on harbour budget"
+    assert text(hit.select_one(".hit-meta .badge")) == "article"
+    assert text(hit.select_one(".hit-foot")) == "3 comments · permalink"
 
 
 def test_search_comment_without_own_date_shows_article_date(client):
@@ -82,9 +122,9 @@ def test_api_search_equals_library_and_cli_json(client, seed_index: Path):
     assert cli_run.exit_code == 0, cli_run.output
     assert api.status_code == 200
     site = api.get_json()
-    assert [hit.pop("url") for hit in site["hits"]] == [
-        f"/article/{hit.document.article_id}#c{hit.document.position}" for hit in library.hits
-    ]
+    permalinks = html(client.get("/?q=Putin&author=Umairpk")).select(".permalink")
+    assert [hit.pop("url") for hit in site["hits"]] == [a["href"] for a in permalinks]
+    assert site.pop("groups") is None
     assert site == library.to_json() == json.loads(cli_run.output)
 
 
@@ -124,11 +164,11 @@ def test_api_search_snippet_keeps_markup_escaped(client):
         ("sort=bogus", "Unknown sort 'bogus'"),
         ("kind=post", "Unknown kind 'post'"),
         ("page=0", "The page number starts at 1."),
-        ("after=yesterday", "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'yesterday'."),
-        ("before=2019-13", "There is no date '2019-13'."),
-        ("after=2019-02-30", "There is no date '2019-02-30'."),
         ("month=2019-3", "A month is written YYYY-MM, not '2019-3'."),
-        ("group=author", "Unknown group 'author': use group=article or leave it out."),
+        (
+            "group=author",
+            "Unknown group 'author': use group=none for every hit in rank order, or leave it out",
+        ),
     ],
 )
 def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, message):
@@ -141,8 +181,11 @@ def test_search_bad_argument_is_a_400_page_saying_what_is_wrong(client, query, m
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ("sort=bogus", "Unknown sort 'bogus': use one of relevance, newest, oldest, votes."),
-        ("before=soon", "A date is written YYYY, YYYY-MM or YYYY-MM-DD, not 'soon'."),
+        (
+            "sort=bogus",
+            "Unknown sort 'bogus': use one of relevance, newest, oldest, votes, replies,"
+            " discussed.",
+        ),
         (
             "facet=colour",
             "Unknown facet 'colour': use one of kind, site, author, article, year, month, signed,"
@@ -246,7 +289,8 @@ def test_search_author_facet_shows_the_top_ten_and_folds_the_whole_list_under_mo
     every = facet.select("details.more .facet-value")
     assert len(facet.select(":scope > ul .facet-value")) == 10
     assert len(every) > 10
-    assert facet.select_one("details.more summary").get_text() == f"more… (all {len(every)})"
+    summary = facet.select_one("details.more summary").get_text()
+    assert summary == f"more… ({len(every)} authors)"
     assert not facet.select_one("details.more").has_attr("open")
 
 
@@ -280,45 +324,72 @@ def test_search_unparsable_query_shows_the_notice_not_an_error(client):
     assert notice.startswith("Could not read the query: a quotation mark is not closed.")
 
 
-def test_search_group_by_article_puts_hits_under_their_articles(archive):
-    page = html(archive.get("/?q=harbour+OR+budget&group=article"))
-    count = page.select_one(".result-count").get_text(strip=True)
-    assert count == "6 results in 2 articles for “harbour OR budget”"
+def test_search_folds_an_articles_later_hits_under_its_first(archive):
+    page = html(archive.get("/?q=harbour+OR+budget"))
+    assert text(page.select_one(".result-count")) == "6 results for “harbour OR budget”"
     groups = [
-        (group.select_one(".group-title").get_text(strip=True), len(group.select(".hit")))
-        for group in page.select(".article-group")
+        (text(hit.select_one(".hit-title")), text(hit.select_one(".article-more summary")))
+        for hit in shown_hits(page)
     ]
-    assert sorted(groups) == [("Council votes on harbour budget", 4), ("Harbour bridge reopens", 2)]
+    assert sorted(groups) == [
+        ("Council votes on harbour budget", "3 more in this thread"),
+        ("Harbour bridge reopens", "1 more in this thread"),
+    ]
+    assert len(page.select(".hit")) == 6
 
 
-def test_search_group_heading_counts_the_articles_hits_on_every_page(archive):
-    page = html(archive.get("/?group=article&sort=oldest&per_page=3"))
-    [group] = page.select(".article-group")
-    assert group.select_one(".group-title").get_text(strip=True) == "Harbour bridge reopens"
-    assert len(group.select(".hit")) == 3
-    assert (
-        group.select_one(".group-count")
-        .get_text(" ", strip=True)
-        .startswith("5 results in this article")
-    )
+def test_search_group_links_the_articles_hits_on_other_pages(archive):
+    page = html(archive.get("/?q=harbour+OR+budget&sort=oldest&per_page=3"))
+    bridge, budget = shown_hits(page)
+    assert bridge.select(".article-search") == [] and len(bridge.select(".hit")) == 1
+    assert budget.select(".article-more details") == []
+    link = budget.select_one(".article-search")
+    assert text(link) == "3 more in this thread"
+    assert parse_qs(urlsplit(link["href"]).query) == {
+        "q": ["harbour OR budget"],
+        "sort": ["oldest"],
+        "per_page": ["3"],
+        "article": [BUDGET_ID],
+    }
 
 
-def test_search_group_hit_links_to_its_comment_instead_of_repeating_the_title(archive):
-    hit = html(archive.get("/?author=Dave&group=article")).select_one(".article-group .hit")
-    assert hit.select_one(".hit-title") is None
-    link = hit.select_one(".hit-foot a")
-    assert (link.get_text(strip=True), link["href"]) == (
-        "comment 3 of 3",
-        f"/article/{BUDGET_ID}#c3",
-    )
+def test_search_group_link_chooses_only_its_article(archive):
+    page = html(archive.get(f"/?per_page=6&article={BRIDGE_ID}&article={BUDGET_ID}&sort=oldest"))
+    budget = html(archive.get(page.select_one(".article-search")["href"]))
+    assert text(budget.select_one(".result-count")) == "4 results"
+    assert [chip.span.get_text() for chip in budget.select(".chip")] == [
+        "Article: Council votes on harbour budget"
+    ]
 
 
-def test_search_layout_links_switch_between_list_and_groups(archive):
+def test_search_page_of_one_article_is_not_folded(archive):
+    page = html(archive.get("/?q=timetable"))
+    assert len(shown_hits(page)) == 4 and page.select(".article-more") == []
+
+
+def test_search_list_layout_shows_every_hit_in_rank_order(archive):
+    page = html(archive.get("/?q=harbour+OR+budget&group=none"))
+    assert len(shown_hits(page)) == 6 and page.select(".article-more") == []
+    assert text(page.select_one("nav.layout [aria-current]")) == "List"
+
+
+def test_api_search_groups_the_hits_as_the_page_folds_them(archive):
+    query = "q=harbour+OR+budget&sort=oldest&per_page=3"
+    data = archive.get(f"/api/search?{query}").get_json()
+    ids = [hit["id"] for hit in data["hits"]]
+    groups = [(group["article_id"], group["count"], group["hits"]) for group in data["groups"]]
+    assert groups == [(BRIDGE_ID, 2, ids[:2]), (BUDGET_ID, 4, ids[2:])]
+    page = html(archive.get(f"/?{query}"))
+    assert [len(hit.select(".article-more .hit")) for hit in shown_hits(page)] == [1, 0]
+    assert archive.get(f"/api/search?{query}&group=none").get_json()["groups"] is None
+
+
+def test_search_layout_links_switch_between_groups_and_list(archive):
     page = html(archive.get("/?q=harbour&page=2&per_page=2"))
     layout = {a.get_text(): a["href"] for a in page.select("nav.layout a")}
     assert layout == {
-        "List": "/?q=harbour&per_page=2",
-        "By article": "/?q=harbour&per_page=2&group=article",
+        "By article": "/?q=harbour&per_page=2",
+        "List": "/?q=harbour&per_page=2&group=none",
     }
 
 
