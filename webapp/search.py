@@ -12,7 +12,6 @@ from werkzeug.datastructures import MultiDict
 
 from indexer import (
     FACET_LIMIT,
-    SORTS,
     Archive,
     FacetValue,
     Hit,
@@ -38,6 +37,16 @@ from webapp.state import (
 from webapp.threads import thread_link
 
 bp = Blueprint("search", __name__)
+
+# The sort control's words for each order the library knows.
+SORT_LABELS = {
+    "relevance": "Relevance",
+    "newest": "Newest",
+    "oldest": "Oldest",
+    "votes": "Votes",
+    "replies": "Most answered",
+    "discussed": "Most discussed",
+}
 
 # Facets longer than this show their first values and fold the whole list under "more…".
 FACET_SHOWN = 10
@@ -265,7 +274,7 @@ def index() -> ResponseReturnValue:
         facet_nouns=FACET_NOUNS,
         facet_page_size=FACET_PAGE_SIZE,
         date_fields=TYPED_DATES,
-        sorts=SORTS,
+        sorts=SORT_LABELS,
         facet_shown=FACET_SHOWN,
         facet_titles=FACET_COLUMN,
         export_cap=exports.EXPORT_CAP,

@@ -63,6 +63,7 @@ PAGE_ROWS = 2_000  # documents per request when reading many
 WRITE_RETRY_SECONDS = 120.0  # a write waits this long for a shard to have a leader again
 SNAPSHOT_SECONDS = 5.0  # a reader sees other writers' commits after this at most
 LABEL_SECONDS = 60.0
+KEPT_EXPANSIONS = 10_000  # wildcard patterns a reader keeps the terms of, at most
 PRIMED_LABELS = 200  # the keys with most documents, labelled with the first lookup
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # around matches in highlighted text
 MISSING_DATE = "~"  # after every date: undated documents sort as the latest
@@ -477,6 +478,8 @@ def stream(
 
 
 Labels = dict[str, dict[str, str]]
+# A wildcard pattern's terms in each text field, as the terms component listed them.
+Expansions = dict[str, dict[str, list[str]]]
 
 
 def new_labels() -> Labels:
@@ -499,7 +502,8 @@ class SolrReader:
         self._stamp = self._pointer_stamp()
         self._made = self._labelled = time.monotonic()
         self._labels = new_labels()
-        self._snapshot = SolrSnapshot(self._cluster, self._alias, self._labels)
+        self._expansions: Expansions = {}
+        self._snapshot = SolrSnapshot(self._cluster, self._alias, self._labels, self._expansions)
 
     def _check(self, pointer: SolrPointer) -> None:
         collection = self._cluster.aliases().get(pointer.alias)
@@ -520,10 +524,12 @@ class SolrReader:
             stamp = self._pointer_stamp()
             now = time.monotonic()
             if stamp != self._stamp or now - self._labelled > LABEL_SECONDS:
-                self._labels, self._labelled = new_labels(), now
+                self._labels, self._expansions, self._labelled = new_labels(), {}, now
             if stamp != self._stamp or now - self._made > SNAPSHOT_SECONDS:
                 self._stamp, self._made = stamp, now
-                self._snapshot = SolrSnapshot(self._cluster, self._alias, self._labels)
+                self._snapshot = SolrSnapshot(
+                    self._cluster, self._alias, self._labels, self._expansions
+                )
             return self._snapshot
 
 
@@ -616,11 +622,14 @@ def bucket_label(bucket: Mapping) -> str:
 class SolrSnapshot:
     """The collection as its alias names it, asked anew on each request."""
 
-    def __init__(self, cluster: SolrCluster, alias: str, labels: Labels) -> None:
+    def __init__(
+        self, cluster: SolrCluster, alias: str, labels: Labels, expansions: Expansions
+    ) -> None:
         self.cluster = cluster
         self.path = f"/{alias}"
         self._lock = threading.Lock()
         self._labels = labels
+        self._expansions = expansions
 
     def ask(self, params: Sequence[tuple[str, object]]) -> dict:
         return self.cluster.request(f"{self.path}/select", params)
@@ -691,20 +700,32 @@ class SolrSnapshot:
 
     def wildcard_terms(self, field: str, pattern: str) -> list[str]:
         """The first `MAX_EXPANSIONS` terms of a text field a wildcard pattern matches, in
-        the index's order, as the Whoosh engine bounds a wildcard; read from the terms
-        component, starting from the letters before the first wildcard."""
-        params = [
+        the index's order, as the Whoosh engine bounds a wildcard. One request to the
+        terms component lists them for every text field, and the reader keeps them as
+        long as its labels, so a pattern searched again costs no request."""
+        with self._lock:
+            known = self._expansions.get(pattern)
+        if known is None:
+            known = self._listed_terms(pattern)
+            with self._lock:
+                if len(self._expansions) >= KEPT_EXPANSIONS:
+                    self._expansions.clear()
+                self._expansions[pattern] = known
+        return known.get(field, [])
+
+    def _listed_terms(self, pattern: str) -> dict[str, list[str]]:
+        params: list[tuple[str, object]] = [
             ("q", EVERYTHING),
             ("rows", 0),
             ("terms", "true"),
-            ("terms.fl", field),
+            *(("terms.fl", field) for field in SEARCH_FIELDS),
             ("terms.prefix", re.split(r"[*?]", pattern, maxsplit=1)[0]),
             ("terms.regex", pattern_regex(pattern)),
             ("terms.sort", "index"),
             ("terms.limit", MAX_EXPANSIONS),
         ]
-        found = self.ask(params).get("terms", {}).get(field, [])
-        return [str(term) for term in found[::2]]
+        found = self.ask(params).get("terms", {})
+        return {field: [str(term) for term in terms[::2]] for field, terms in found.items()}
 
     def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
         """The most frequent label of each key, asked for once and kept by the reader."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from indexer import Archive, SearchRequest
+from indexer import SORTS, Archive, SearchRequest
 from indexer.cli import cli
 from indexer.records import Article, Comment
 from webapp import create_app
@@ -120,13 +121,23 @@ def test_the_command_line_sorts_by_replies(archive, index_dir):
 
 
 @pytest.mark.parametrize(
-    "query, chosen", [("", "newest"), ("q=ferries", "relevance"), ("sort=relevance", "relevance")]
+    "query, chosen, label",
+    [
+        ("", "newest", "Newest"),
+        ("q=ferries", "relevance", "Relevance"),
+        ("sort=relevance", "relevance", "Relevance"),
+        ("sort=replies", "replies", "Most answered"),
+    ],
 )
-def test_the_sites_sort_control_shows_the_order_of_the_hits(archive, index_dir, query, chosen):
+def test_the_sites_sort_control_shows_the_order_of_the_hits(
+    archive, index_dir, query, chosen, label
+):
     client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
     page = BeautifulSoup(client.get(f"/?{query}").get_data(as_text=True), "html.parser")
-    chosen_link = page.select('nav[aria-label="Sort"] [aria-current="true"]')
-    assert [link.get_text() for link in chosen_link] == [chosen]
+    control = page.select_one('nav[aria-label="Sort"]')
+    assert [link.get_text() for link in control.select('[aria-current="true"]')] == [label]
+    offered = {parse_qs(urlsplit(link["href"]).query).get("sort", [""])[0] for link in control("a")}
+    assert offered == set(SORTS)
     assert client.get(f"/api/search?{query}").get_json()["sort"] == chosen
 
 

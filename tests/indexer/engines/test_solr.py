@@ -185,3 +185,22 @@ def test_a_running_reader_sees_a_commit_at_once(solr_cluster, tmp_path, seed_pat
     assert archive.search(q="").total == 1
     archive.add_records([Article(title="Second", body="beta")], "two")
     assert archive.search(q="").total == 2
+
+
+def test_a_wildcard_searched_again_asks_for_its_terms_no_more(seed_index_solr, monkeypatch):
+    archive = Archive.open(seed_index_solr)
+    asked: list[str] = []
+    request = SolrCluster.request
+
+    def counted(self, path, *args, **options):
+        asked.append(path)
+        return request(self, path, *args, **options)
+
+    monkeypatch.setattr(SolrCluster, "request", counted)
+    first = archive.search(SearchRequest(q="russ* pakist*", facets=(), highlight=False))
+    selects = [path for path in asked if path.endswith("/select")]
+    assert len(selects) == 3  # each pattern's terms in every text field, then the search
+    asked.clear()
+    again = archive.search(SearchRequest(q="pakist* russ*", facets=(), highlight=False))
+    assert first.total == again.total > 0
+    assert len(asked) == 1  # the search alone: both patterns' terms are known
