@@ -227,12 +227,13 @@ def lift_terms(
     if syntax_problem(text):
         return Lifted(text, {})
     found = [m for m in TOKEN.finditer(text) if m.lastgroup != "space"]
+    levels = depths(found)
+    if any(m.group() == "OR" and not level for m, level in zip(found, levels, strict=True)):
+        return Lifted(text, {})  # `a OR b author:x` is `a OR (b author:x)`: no term binds all
     cut: list[tuple[int, int]] = []
     values: dict[str, list[str]] = {}
-    depth = 0
-    for at, match in enumerate(found):
+    for at, (match, depth) in enumerate(zip(found, levels, strict=True)):
         kind = match.lastgroup
-        depth += {"open": 1, "close": -1}.get(kind, 0)
         name = match.group(kind) if kind == "field" else ""
         if depth or name not in fields or at + 1 == len(found):
             continue
@@ -257,6 +258,16 @@ def lift_terms(
     kept.append(text[position:])
     rest = " ".join(piece.strip() for piece in kept if piece.strip())
     return Lifted(rest, {name: tuple(found) for name, found in values.items()})
+
+
+def depths(tokens: list[re.Match]) -> list[int]:
+    """How many brackets each token is inside."""
+    found, depth = [], 0
+    for token in tokens:
+        depth -= token.lastgroup == "close"
+        found.append(depth)
+        depth += token.lastgroup == "open"
+    return found
 
 
 def plain_value(token: re.Match) -> str | None:

@@ -159,6 +159,7 @@ def test_lift_terms_takes_out_top_level_plain_terms(text, rest, values):
         "NOT author:Bob",
         "harbour OR author:Bob",
         "author:Bob OR harbour",
+        "ferry OR harbour author:Bob",
         "(author:Bob harbour)",
         "author:(Bob Carol)",
         "author:Bo*",
