@@ -76,7 +76,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run --out docs/benchmarks.md --plot docs/benchmarks-latency.png --dump-comments 1000000 $(BENCH_ARGS)
-	$(BIN)/python -m bench.soak --size 100000 --clients 16 --seconds 60 --out docs/benchmarks.md
+	$(BIN)/python -m bench.soak --size 100000 --clients 16 --seconds 60 --engines whoosh,tantivy --out docs/benchmarks.md
 	$(BIN)/python -m bench.ingest --size 100000 --out docs/benchmarks-ingest.md
 
 bench-million: $(VENV)/.bench-installed

@@ -215,13 +215,22 @@ class SearchResult:
         article show them, so they are counted when first asked for."""
         return self.count_page_articles()
 
-    def facet_total(self, name: str) -> int:
-        """How many values a facet has in all: those listed, unless the list was cut at
-        the request's facet size; then the engine counts them, once, when first asked."""
+    def listed_total(self, name: str) -> int | None:
+        """How many values a facet has in all, when its list tells without counting: None
+        when the list was cut at the request's facet size."""
         values = self.facets.get(name, [])
         listed = sum(1 for value in values if value.count)
         if listed < self.request.facet_size or not BY_NAME[name].limit_by_count:
             return len(values)
+        return None
+
+    def facet_total(self, name: str) -> int:
+        """How many values a facet has in all: those listed, unless the list was cut at
+        the request's facet size; then the engine counts them, once, when first asked.
+        Counting costs as much as the search again, so only a facet's own page asks."""
+        known = self.listed_total(name)
+        if known is not None:
+            return known
         if name not in self._facet_totals:
             self._facet_totals[name] = self.count_facet_keys(name)
         return self._facet_totals[name]
@@ -245,7 +254,7 @@ class SearchResult:
             "facets": lambda: {
                 name: [v.to_json() for v in values] for name, values in self.facets.items()
             },
-            "facet_totals": lambda: {name: self.facet_total(name) for name in self.facets},
+            "facet_totals": lambda: {name: self.listed_total(name) for name in self.facets},
             "notice": lambda: self.notice,
             "suggestion": lambda: self.suggestion,
             "article_count": lambda: self.article_count,

@@ -157,27 +157,34 @@ def grouped_by_article(result: SearchResult) -> list[ArticleGroup] | None:
 
 @dataclass(frozen=True)
 class FacetList:
-    """What a facet's "more…" lists: some values, how many it has in all, and, when that
-    is more than these, the address of the whole list page by page."""
+    """What a facet's "more…" lists: some values, how many it has in all (None when the
+    list was cut: more than it holds), and, when that is more than these, the address
+    of the whole list page by page, which counts them."""
 
     values: list[FacetValue]
-    total: int
+    total: int | None
     whole_list_url: str | None
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.total:,}" if self.total is not None else f"{len(self.values):,}+"
 
 
 def facet_lists(
     archive: Archive, links: SearchLinks, result: SearchResult, author_filter: str
 ) -> dict[str, FacetList]:
     """Each facet's "more…": the values the result counted, or the authors whose names hold
-    `author_filter`; the true number of values is counted only where it may be more."""
-    lists = {}
+    `author_filter`. A list cut at the facet size is said to hold more, and its whole list
+    counts them: counting on every search would cost as much as the search again."""
+    lists: dict[str, FacetList] = {}
     for name in FACET_NOUNS:
+        total: int | None
         if name == "author" and author_filter:
             values, total = archive.facet_values(result.request, name, contains=author_filter)
         else:
-            values, total = result.facets.get(name, []), result.facet_total(name)
+            values, total = result.facets.get(name, []), result.listed_total(name)
         whole_list = None
-        if total > len(values):
+        if total is None or total > len(values):
             state = links.hidden_fields("author_filter")
             if name == "author" and author_filter:
                 state.append(("filter", author_filter))
