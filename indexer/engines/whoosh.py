@@ -762,23 +762,22 @@ class WhooshSnapshot:
         With `allow` None every match is wanted, and Whoosh may skip blocks of
         postings that cannot reach the page.
         """
-        sortedby = None
+        sortedby, reverse = None, False
         if sort in ("newest", "oldest", *COUNT_COLUMNS):
+            # Every order but "oldest" is an ascending one read backwards: Whoosh reverses
+            # a text column by looking each value up in a list of them all, per hit.
             reverse = sort != "oldest"
-            by_date = [
-                sorting.FieldFacet("sort_date", reverse=reverse),
-                sorting.FieldFacet("article_id", reverse=reverse),
-                sorting.FieldFacet("position", reverse=reverse),
-            ]
-            if sort in COUNT_COLUMNS:
-                by_date.insert(0, sorting.FieldFacet(COUNT_COLUMNS[sort], reverse=True))
-            sortedby = sorting.MultiFacet(by_date)
+            keys = [COUNT_COLUMNS[sort]] if sort in COUNT_COLUMNS else []
+            keys += ["sort_date", "article_id", "position"]
+            sortedby = sorting.MultiFacet([sorting.FieldFacet(key) for key in keys])
         parsed = self.parse(text)
         # A wildcard's or fuzzy term's hits are highlighted from the terms each matched,
         # recorded while collecting; Whoosh would otherwise expand the term again for
         # every hit. Other queries highlight their own words, and collect faster.
         expands = any(isinstance(leaf, query.MultiTerm) for leaf in parsed.leaves())
-        collector = self.searcher.collector(limit=limit, sortedby=sortedby, terms=expands)
+        collector = self.searcher.collector(
+            limit=limit, sortedby=sortedby, reverse=reverse, terms=expands
+        )
         if deadline is not None:
             seconds = max(deadline - time.monotonic(), 0.001)
             collector = collectors.TimeLimitCollector(collector, seconds, use_alarm=False)
