@@ -226,10 +226,11 @@ class Compiler:
     """The query string's tree as Solr's standard syntax, every operator written out.
 
     With `expand`, a wildcard in a text field is the terms `expand(field, pattern)`
-    gives, looked up without analysis (Solr would otherwise take every term it matches).
+    gives, looked up without analysis; where it gives None, Solr's own wildcard, which
+    takes every term the pattern matches.
     """
 
-    def __init__(self, expand: Callable[[str, str], list[str]] | None = None) -> None:
+    def __init__(self, expand: Callable[[str, str], list[str] | None] | None = None) -> None:
         self.expand = expand
 
     def compile(self, text: str) -> str:
@@ -286,8 +287,8 @@ class Compiler:
             value = fold_author(node.text) if name == "author" else node.text
             boost = ""
         if isinstance(node, Word) and node.pattern:
-            if self.expand is not None and name in TEXT_FIELDS:
-                terms = self.expand(target, value)
+            terms = self.expand(target, value) if self.expand and name in TEXT_FIELDS else None
+            if terms is not None:
                 inner = f"{{!terms f={target}}}{','.join(terms)}"
                 return f"_query_:{quoted(inner)}{boost}" if terms else f"({NOTHING})"
             pattern = "".join(c if c in "*?" else escaped(c) for c in value)
@@ -477,9 +478,45 @@ def stream(
         cursor = following
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A wildcard pattern's first `MAX_EXPANSIONS` terms in each text field, as the terms
+    component listed them; `whole` when no field has more."""
+
+    terms: Mapping[str, list[str]]
+
+    @property
+    def whole(self) -> bool:
+        return all(len(found) < MAX_EXPANSIONS for found in self.terms.values())
+
+    def stands_for(self, field: str, pattern: str) -> list[str] | None:
+        """The terms a search takes for the pattern in `field`; None when Solr's own
+        wildcard takes the same ones: the listing is whole, and the pattern ASCII, as
+        the terms component compares it unanalysed."""
+        if self.whole and pattern.isascii():
+            return None
+        return list(self.terms.get(field, []))
+
+
+def listing_params(pattern: str) -> list[tuple[str, object]]:
+    """What asks the terms component for a pattern's terms in every text field."""
+    return [
+        ("terms", "true"),
+        *(("terms.fl", field) for field in SEARCH_FIELDS),
+        ("terms.prefix", re.split(r"[*?]", pattern, maxsplit=1)[0]),
+        ("terms.regex", pattern_regex(pattern)),
+        ("terms.sort", "index"),
+        ("terms.limit", MAX_EXPANSIONS),
+    ]
+
+
+def listing_of(answer: dict) -> Listing:
+    found = answer.get("terms", {})
+    return Listing({field: [str(term) for term in terms[::2]] for field, terms in found.items()})
+
+
 Labels = dict[str, dict[str, str]]
-# A wildcard pattern's terms in each text field, as the terms component listed them.
-Expansions = dict[str, dict[str, list[str]]]
+Expansions = dict[str, Listing]  # a wildcard pattern's listing
 
 
 def new_labels() -> Labels:
@@ -648,7 +685,7 @@ class SolrSnapshot:
         """One request for the total, every facet and the `page` if one is wanted. A
         chosen facet is counted without its own filter, and its chosen keys are counted
         apart, so each keeps its count."""
-        matched = Compiler(self.wildcard_terms).compile(text)
+        matched, unlisted = self._compiled(text)
         active = filters.active()
         fq = [f"{{!tag={name}}}{any_of(f'f_{name}', keys)}" for name, keys in active.items()]
         if filters.after or filters.before:
@@ -673,7 +710,13 @@ class SolrSnapshot:
         params += page_params(matched, page) if fetching else [("rows", 0)]
         if request:
             params.append(("json.facet", json.dumps(request)))
+        if unlisted is not None:
+            params += listing_params(unlisted)
         answer = self.ask(params)
+        if unlisted is not None:
+            listing = self._remember(unlisted, listing_of(answer))
+            if not listing.whole:
+                return self.select(text, filters, facets, deadline, page)
         found = answer.get("facets", {})
         counts: dict[str, dict[str, int]] = {}
         every: dict[str, bool] = {}
@@ -698,34 +741,41 @@ class SolrSnapshot:
             matches.fetched = (page, page_of(answer))
         return matches
 
-    def wildcard_terms(self, field: str, pattern: str) -> list[str]:
-        """The first `MAX_EXPANSIONS` terms of a text field a wildcard pattern matches, in
-        the index's order, as the Whoosh engine bounds a wildcard. One request to the
-        terms component lists them for every text field, and the reader keeps them as
-        long as its labels, so a pattern searched again costs no request."""
-        with self._lock:
-            known = self._expansions.get(pattern)
-        if known is None:
-            known = self._listed_terms(pattern)
-            with self._lock:
-                if len(self._expansions) >= KEPT_EXPANSIONS:
-                    self._expansions.clear()
-                self._expansions[pattern] = known
-        return known.get(field, [])
+    def _compiled(self, text: str) -> tuple[str, str | None]:
+        """The query for Solr, and the one wildcard pattern in it whose terms are not
+        listed yet, if there is one.
 
-    def _listed_terms(self, pattern: str) -> dict[str, list[str]]:
-        params: list[tuple[str, object]] = [
-            ("q", EVERYTHING),
-            ("rows", 0),
-            ("terms", "true"),
-            *(("terms.fl", field) for field in SEARCH_FIELDS),
-            ("terms.prefix", re.split(r"[*?]", pattern, maxsplit=1)[0]),
-            ("terms.regex", pattern_regex(pattern)),
-            ("terms.sort", "index"),
-            ("terms.limit", MAX_EXPANSIONS),
-        ]
-        found = self.ask(params).get("terms", {})
-        return {field: [str(term) for term in terms[::2]] for field, terms in found.items()}
+        A wildcard stands for at most `MAX_EXPANSIONS` terms, as on the Whoosh engine.
+        A pattern not listed yet is searched as Solr's own wildcard, its terms listed by
+        the same request; only when they run past the bound is it searched again, as
+        the terms listed. A reader keeps the listings as long as its labels, so a
+        pattern searched again is sent as it was last. Several new patterns in one
+        query are listed first, a request each.
+        """
+        unlisted: dict[str, None] = {}
+
+        def expand(field: str, pattern: str) -> list[str] | None:
+            with self._lock:
+                listing = self._expansions.get(pattern)
+            if listing is None:
+                unlisted[pattern] = None
+                return None
+            return listing.stands_for(field, pattern)
+
+        matched = Compiler(expand).compile(text)
+        if len(unlisted) <= 1:
+            return matched, next(iter(unlisted), None)
+        for pattern in unlisted:
+            asked = [("q", EVERYTHING), ("rows", 0), *listing_params(pattern)]
+            self._remember(pattern, listing_of(self.ask(asked)))
+        return Compiler(expand).compile(text), None
+
+    def _remember(self, pattern: str, listing: Listing) -> Listing:
+        with self._lock:
+            if len(self._expansions) >= KEPT_EXPANSIONS:
+                self._expansions.clear()
+            self._expansions[pattern] = listing
+        return listing
 
     def labels(self, facet: str, keys: Collection[str]) -> dict[str, str]:
         """The most frequent label of each key, asked for once and kept by the reader."""

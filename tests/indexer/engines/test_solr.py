@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from pathlib import Path
@@ -187,20 +188,44 @@ def test_a_running_reader_sees_a_commit_at_once(solr_cluster, tmp_path, seed_pat
     assert archive.search(q="").total == 2
 
 
-def test_a_wildcard_searched_again_asks_for_its_terms_no_more(seed_index_solr, monkeypatch):
-    archive = Archive.open(seed_index_solr)
+def counted_selects(monkeypatch) -> list[str]:
     asked: list[str] = []
     request = SolrCluster.request
 
     def counted(self, path, *args, **options):
-        asked.append(path)
+        if path.endswith("/select"):
+            asked.append(path)
         return request(self, path, *args, **options)
 
     monkeypatch.setattr(SolrCluster, "request", counted)
+    return asked
+
+
+def test_a_wildcard_searched_again_asks_for_its_terms_no_more(seed_index_solr, monkeypatch):
+    archive = Archive.open(seed_index_solr)
+    asked = counted_selects(monkeypatch)
     first = archive.search(SearchRequest(q="russ* pakist*", facets=(), highlight=False))
-    selects = [path for path in asked if path.endswith("/select")]
-    assert len(selects) == 3  # each pattern's terms in every text field, then the search
+    assert len(asked) == 3  # each pattern's terms in every text field, then the search
     asked.clear()
     again = archive.search(SearchRequest(q="pakist* russ*", facets=(), highlight=False))
     assert first.total == again.total > 0
     assert len(asked) == 1  # the search alone: both patterns' terms are known
+
+
+def test_one_new_wildcard_is_listed_by_its_own_search(seed_index_solr, monkeypatch):
+    """The terms of a query's one new pattern come back with its hits: a wildcard costs
+    a second request only when it matches more terms than it may stand for."""
+    archive = Archive.open(seed_index_solr)
+    asked = counted_selects(monkeypatch)
+    whole = archive.search(SearchRequest(q="paki*", facets=(), highlight=False))
+    assert len(asked) == 1
+    every = archive.export(SearchRequest(sort="oldest"))[1]
+    holding = [doc for doc in every if re.search(r"\bpaki", f"{doc.caption} {doc.body}".lower())]
+    assert whole.total == len(holding) > 1
+    monkeypatch.setattr(solr, "MAX_EXPANSIONS", 2)
+    asked.clear()
+    bounded = Archive.open(seed_index_solr).search(
+        SearchRequest(q="pakis*", facets=(), highlight=False)
+    )
+    assert len(asked) == 2  # the listing ran past the bound: searched again, as listed
+    assert 0 < bounded.total
