@@ -227,6 +227,15 @@ def generate(size: int, seed: int = SEED) -> list[Article]:
     return articles
 
 
+def endless(size: int, seed: int = SEED) -> Iterator[Article]:
+    """Articles drawn as `generate` draws them, one at a time and without end, for a file
+    written to a size in bytes rather than in documents; `size`, the documents expected,
+    sets how many commenters there are."""
+    source = writer(size, seed)
+    for number in itertools.count(1):
+        yield source.article(number, thread_length(source.rng))
+
+
 def vocabulary_for(seed: int = SEED) -> list[str]:
     """The generator's words by rank for a seed: the query mix picks rare words from it."""
     return vocabulary(random.Random(seed))

@@ -206,8 +206,9 @@ def print_summary(summary: IndexSummary, index_dir: Path) -> None:
     default=MAX_FILE_BYTES // 2**20,
     show_default=True,
     metavar="MB",
-    help="The largest file read whole (a saved page, an XML export, a web archive); dumps "
-    "of one record a line are read a piece at a time, at any size.",
+    help="The largest file read whole. A larger saved page or text dump is skipped; a larger "
+    "WordPress, Disqus or CSV export is read a piece at a time, as dumps of one record a line "
+    "and web archives are at any size.",
 )
 @index_option
 def index(

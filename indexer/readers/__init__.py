@@ -4,7 +4,9 @@
 binaries, files too large to read whole) with a reason the user can act on, then picks
 the reader by the file's content rather than its name, so that a mislabelled file
 still reads. Dumps of one record a line and web archives are read from the open file
-a piece at a time, whatever their size; other formats are read whole, up to a limit.
+a piece at a time, whatever their size; XML exports (WordPress, Disqus) and CSV exports
+are read whole up to a limit and a piece at a time beyond it; other formats are read
+whole, up to the limit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from indexer.readers.csv_export import looks_like_csv, parse_csv, read_csv
-from indexer.readers.disqus import looks_like_disqus, parse_disqus
+from indexer.readers.disqus import looks_like_disqus, parse_disqus, read_disqus
 from indexer.readers.files import (
     MAX_FILE_BYTES,
     UNICODE_BOMS,
@@ -35,7 +37,7 @@ from indexer.readers.lines import looks_like_zstd
 from indexer.readers.reddit import looks_like_reddit, parse_reddit, read_reddit
 from indexer.readers.text import parse_text
 from indexer.readers.warc import looks_like_warc, warc_contents
-from indexer.readers.wxr import looks_like_wxr, parse_wxr
+from indexer.readers.wxr import looks_like_wxr, parse_wxr, read_wxr
 from indexer.records import Article, FileContents
 
 __all__ = [
@@ -71,12 +73,18 @@ SUPPORTED_SUFFIXES = (
 @dataclass(frozen=True)
 class Format:
     """An input format: how to know it from a file's first bytes, how to read it whole,
-    and, for dumps and web archives, how to read it from the open file."""
+    and, for dumps, web archives and XML exports, how to read it from the open file.
+
+    `whole_up_to_limit`: a file no larger than the limit is read whole, as small files
+    are read in parallel and committed together, and a larger one from the open file,
+    in any encoding (an XML export decodes its text itself, where a dump's lines are
+    split on bytes, so a dump in UTF-16 or UTF-32 is read whole)."""
 
     name: str
     looks_like: Callable[[bytes], bool]
     parse: Callable[[bytes], list[Article] | FileContents]
     stream: Callable[[BinaryIO], Iterator[Article] | FileContents] | None = None
+    whole_up_to_limit: bool = False
 
 
 # Compressed containers, recognised before the check that refuses binary files.
@@ -88,8 +96,8 @@ FORMATS = (
     Format("Reddit dump", looks_like_reddit, parse_reddit, read_reddit),
     Format("Hacker News items", looks_like_hackernews, parse_hackernews, read_hackernews),
     Format("JSON lines", looks_like_jsonl, parse_jsonl, read_jsonl),
-    Format("Disqus export", looks_like_disqus, parse_disqus),
-    Format("WordPress export", looks_like_wxr, parse_wxr),
+    Format("Disqus export", looks_like_disqus, parse_disqus, read_disqus, whole_up_to_limit=True),
+    Format("WordPress export", looks_like_wxr, parse_wxr, read_wxr, whole_up_to_limit=True),
     Format("HTML page", looks_like_html, parse_html),
 )
 TEXT = Format("plain text", lambda head: True, parse_text)
@@ -130,12 +138,15 @@ def in_pieces(path: Path, max_bytes: int | None = None) -> bool:
 
 def _plan(path: Path, max_bytes: int | None) -> tuple[Format, bytes, bool]:
     """The file's format, its first bytes, and whether it is read a piece at a time: a
-    web archive, a dump of one record a line in UTF-8, or a CSV export too large to be
-    read whole (a smaller one is read whole, its encoding told from all of it)."""
+    web archive, a dump of one record a line in UTF-8, or a WordPress, Disqus or CSV
+    export too large to be read whole (a smaller one is read whole: an XML export by the
+    same reader over its bytes, a CSV export with its encoding told from all of it)."""
     size = file_size(path)
     head = read_head(path)
     found = format_of(head)
     limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if found.stream is not None and found.whole_up_to_limit:
+        return found, head, size > limit
     if found.stream is not None and not head.startswith(WIDE_TEXT):
         return found, head, True
     if found is TEXT and looks_like_csv(head) and size > limit:
@@ -164,10 +175,10 @@ def read_contents(
     opener: Callable[[Path], BinaryIO] | None = None,
 ) -> FileContents:
     """`read_file`'s articles, with what the file held besides them. A dump of one record
-    a line or a web archive gives its articles as they are read (`FileContents.articles`
-    is then an iterator, which raises `ReaderError` on damage), from the file `opener`
-    opens (by default `Path.open("rb")`); any other file is read whole if no larger
-    than `max_bytes`.
+    a line, a web archive, or an export larger than `max_bytes` gives its articles as
+    they are read (`FileContents.articles` is then an iterator, which raises
+    `ReaderError` on damage), from the file `opener` opens (by default
+    `Path.open("rb")`); any other file is read whole if no larger than `max_bytes`.
     """
     found, head, pieces = _plan(path, max_bytes)
     columns = dict(column_map) if column_map else None

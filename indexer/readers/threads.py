@@ -9,7 +9,9 @@ key is kept (a record dumped twice is read once) unless it is added with
 `replace=True`. Once it holds `SPILL_RECORDS` records it moves them to a SQLite file in
 the temporary folder and carries on there; the file is deleted when it is closed.
 `groups()` then gives the threads back one at a time, in the order each first
-appeared, each with its records in the order they came.
+appeared, each with its records in the order they came; `pop(thread)` gives one
+thread's, for a reader that orders threads itself (a Disqus export's posts come apart
+from the threads that order them).
 """
 
 from __future__ import annotations
@@ -128,6 +130,22 @@ class ThreadRecords:
             records.append(json.loads(payload))
         if thread is not None:
             yield thread, records
+
+    def pop(self, thread: str) -> list[Payload]:
+        """One thread's records in the order they came, let go once given: for a reader
+        that gives threads in an order of its own (none for a thread never added, or
+        popped already)."""
+        if self._db is None:
+            records = self._memory.pop(thread, {})
+            self._count -= len(records)
+            return list(records.values())
+        self._flush()
+        with self._db:
+            rows = self._db.execute(
+                "SELECT payload FROM records WHERE thread = ? ORDER BY seq", (thread,)
+            ).fetchall()
+            self._db.execute("DELETE FROM records WHERE thread = ?", (thread,))
+        return [json.loads(payload) for (payload,) in rows]
 
     def close(self) -> None:
         if self._db is not None:

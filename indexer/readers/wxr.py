@@ -8,11 +8,17 @@ trackbacks). Commenters' e-mail, IP and URL fields are never read.
 Dates are naive: `wp:post_date` and `wp:comment_date` are the site's local time as
 printed on its pages and are kept as written; the RSS `pubDate`, used only when a
 post has no `wp:post_date`, carries a zone and is converted to UTC.
+
+`read_wxr` reads an open file a piece at a time, whatever its size (`parse_wxr` is it
+over bytes): each post is given as its `<item>` closes, and let go.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -23,15 +29,14 @@ from indexer.readers.xml import (
     CommentDraft,
     author_name,
     decode_xml,
-    descendants,
     fields,
     local_name,
     machine_date,
     markup,
-    parse_xml,
     root_name,
     text,
     thread_comments,
+    xml_records,
 )
 from indexer.records import Article, Comment
 
@@ -68,13 +73,30 @@ def parse_wxr(data: bytes) -> list[Article]:
 
     :raise ReaderError: when the file holds no RSS channel and no item at all.
     """
-    root = parse_xml(data)
-    if root is None:
-        raise ReaderError("not a WordPress export: no XML could be read from it")
-    items = list(descendants(root, "item"))
-    if not items and next(descendants(root, "channel"), None) is None:
+    return list(read_wxr(io.BytesIO(data)))
+
+
+def read_wxr(source: BinaryIO, chunk_bytes: int | None = None) -> Iterator[Article]:
+    """`parse_wxr` over an open file, read `chunk_bytes` at a time: each post is given as
+    its item closes, so memory holds one item at a time. A file cut short gives the
+    items before the cut, and the one it cuts as far as it goes.
+
+    :raise ReaderError: as `parse_wxr`, before any article is given.
+    """
+    channel = False
+
+    def is_item(name: str, element: etree._Element) -> bool:
+        nonlocal channel
+        channel = channel or name == "channel"
+        return name == "item"
+
+    items = 0
+    for item in xml_records(source, is_item, "not a WordPress export", chunk_bytes):
+        items += 1
+        if (article := _article(item)) is not None:
+            yield article
+    if not items and not channel:
         raise ReaderError("not a WordPress export: it has no RSS channel and no items")
-    return [article for item in items if (article := _article(item)) is not None]
 
 
 def _article(item: etree._Element) -> Article | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from indexer.readers import ReaderError
-from indexer.readers.disqus import looks_like_disqus, parse_disqus
+from indexer.readers import ReaderError, threads
+from indexer.readers.disqus import looks_like_disqus, parse_disqus, read_disqus
 from indexer.records import Article, Comment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,3 +219,70 @@ def test_looks_like_disqus_reads_past_the_prolog() -> None:
 )
 def test_looks_like_disqus_rejects_other_files(path: Path) -> None:
     assert not looks_like_disqus(path.read_bytes()[:8192])
+
+
+# Reading a piece at a time
+
+
+def thread(key: str, title: str, deleted: str = "false") -> str:
+    return (
+        THREAD.replace('dsq:id="1"', f'dsq:id="{key}"')
+        .replace("A & B", title)
+        .replace("<isDeleted>false", f"<isDeleted>{deleted}")
+    )
+
+
+def on(key: str, post: str) -> str:
+    return post.replace('<thread dsq:id="1"/>', f'<thread dsq:id="{key}"/>')
+
+
+SCATTERED = (
+    HEADER
+    + on("2", disqus_post("1", "Before its thread"))
+    + thread("1", "One")
+    + disqus_post("2", "On one")
+    + thread("2", "Two")
+    + on("2", disqus_post("3", "Reply on two", parent="1"))
+    + disqus_post("4", "Late on one", parent="2")
+    + "</disqus>"
+)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 3, 7, 64])
+@pytest.mark.parametrize(
+    "data",
+    [EXPORT.read_bytes(), SCATTERED.encode(), SCATTERED.encode("utf-16")],
+    ids=["export", "scattered", "utf-16"],
+)
+def test_read_disqus_in_tiny_pieces_reads_as_whole(data: bytes, chunk_bytes: int) -> None:
+    assert list(read_disqus(io.BytesIO(data), chunk_bytes)) == parse_disqus(data)
+
+
+@pytest.mark.parametrize("spill_records", [10_000, 1], ids=["in-memory", "on-disk"])
+def test_posts_anywhere_in_the_file_join_their_thread(spill_records, monkeypatch) -> None:
+    monkeypatch.setattr(threads, "SPILL_RECORDS", spill_records)
+    articles = parse_disqus(SCATTERED.encode())
+    assert [(a.title, [(c.key, c.parent) for c in a.comments]) for a in articles] == [
+        ("One", [("2", None), ("4", "2")]),
+        ("Two", [("1", None), ("3", "1")]),
+    ]
+
+
+@pytest.mark.parametrize("spill_records", [10_000, 2], ids=["in-memory", "on-disk"])
+def test_the_export_reads_the_same_when_its_records_go_to_disk(spill_records, monkeypatch):
+    expected = parse_disqus(EXPORT.read_bytes())
+    monkeypatch.setattr(threads, "SPILL_RECORDS", spill_records)
+    monkeypatch.setattr(threads, "INSERT_BATCH", 3)
+    assert parse_disqus(EXPORT.read_bytes()) == expected
+
+
+def test_the_first_thread_of_an_id_not_deleted_takes_its_posts() -> None:
+    data = (
+        HEADER
+        + thread("1", "Deleted", deleted="true")
+        + thread("1", "Kept")
+        + thread("1", "A second copy")
+        + disqus_post("1", "Hello")
+        + "</disqus>"
+    )
+    assert [(a.title, len(a.comments)) for a in parse_disqus(data.encode())] == [("Kept", 1)]

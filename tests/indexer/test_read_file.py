@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.readers import ReaderError, format_of, read_file
+from indexer.readers import ReaderError, format_of, in_pieces, read_contents, read_file
 from indexer.readers.disqus import parse_disqus
 from indexer.readers.html import parse_html
 from indexer.readers.jsonl import parse_jsonl
@@ -70,3 +70,31 @@ def test_read_file_knows_each_archive_shape_by_its_content(tmp_path, name, site,
     articles = read_file(renamed)
     assert articles[0].site == site
     assert sum(len(article.comments) for article in articles) == comments
+
+
+@pytest.mark.parametrize(
+    ("fixture", "encoding"),
+    [
+        ("wxr/wxr-1.2.xml", "utf-8"),
+        ("wxr/wxr-1.2.xml", "utf-16"),
+        ("disqus/export.xml", "utf-8"),
+        ("disqus/export.xml", "utf-16"),
+    ],
+)
+def test_xml_exports_are_read_a_piece_at_a_time_over_the_limit_for_whole_files(
+    tmp_path, fixture, encoding
+):
+    source = FIXTURES / fixture
+    path = tmp_path / "export.xml"
+    path.write_bytes(source.read_text(encoding="utf-8").encode(encoding))
+    assert in_pieces(path, max_bytes=1024) and not in_pieces(path)
+    streamed = read_contents(path, max_bytes=1024).articles
+    assert not isinstance(streamed, list)
+    assert list(streamed) == read_file(path) == read_file(source)
+
+
+def test_a_page_over_the_limit_for_whole_files_is_refused_naming_the_way_to_read_it(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes((FIXTURES / "html" / "wordpress-threaded.html").read_bytes())
+    with pytest.raises(ReaderError, match="'hubbub index --max-file-size 1' reads it"):
+        in_pieces(page, max_bytes=1024)

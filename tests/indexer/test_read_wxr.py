@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from indexer.readers import ReaderError
-from indexer.readers.wxr import looks_like_wxr, parse_wxr
+from indexer.readers.wxr import looks_like_wxr, parse_wxr, read_wxr
 from indexer.records import Article, Comment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -345,3 +349,161 @@ def test_looks_like_wxr_rejects_plain_rss() -> None:
         b"<generator>https://wordpress.org/?v=6.4</generator></channel></rss>"
     )
     assert not looks_like_wxr(feed)
+
+
+# Reading a piece at a time
+
+
+def streamed(data: bytes, chunk_bytes: int) -> list[Article]:
+    return list(read_wxr(io.BytesIO(data), chunk_bytes))
+
+
+# Every kind of boundary a piece can fall on: in a CDATA marker and its end, a character
+# and a named reference, a bare "&", a "<" that opens nothing, a tag, a UTF-8 character.
+BOUNDARIES = wxr(
+    post(
+        comment("1", "0", "<![CDATA[<p>Caf\u00e9 &amp; <b>bar</b> ]] ]]>")
+        + comment("2", "1", "1 < 2 &#233; &#x1F600;"),
+        title="Fish &amp; Chips &#8211; R&D &lt;3 \u2603",
+        extra="<dc:creator><![CDATA[marta]]></dc:creator>",
+    )
+    + post(title="Second &quot;post&quot;")
+)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 5, 7, 11, 64])
+@pytest.mark.parametrize(
+    "data",
+    [
+        *(path.read_bytes() for path in WXR_FILES),
+        BOUNDARIES,
+        BOUNDARIES.decode().encode("utf-16"),
+        BOUNDARIES.replace(b'"UTF-8"', b'"ISO-8859-1"').decode().encode("latin-1", "replace"),
+    ],
+    ids=[*(path.name for path in WXR_FILES), "boundaries", "utf-16", "latin-1"],
+)
+def test_read_wxr_in_tiny_pieces_reads_as_whole(data: bytes, chunk_bytes: int) -> None:
+    assert streamed(data, chunk_bytes) == parse_wxr(data)
+
+
+def test_pieces_split_inside_markup_still_read_it() -> None:
+    [first, second] = streamed(BOUNDARIES, 7)
+    assert (first.title, second.title) == ("Fish & Chips \u2013 R&D <3 \u2603", 'Second "post"')
+    assert [c.body for c in first.comments] == ["Caf\u00e9 & bar ]]", "1 2 \u00e9 \U0001f600"]
+
+
+def test_a_stray_less_than_sign_does_not_end_the_file() -> None:
+    """A "<" that opens no markup stops a streaming parser; it is dropped instead."""
+    titles = [
+        a.title
+        for a in parse_wxr(wxr(post(comment("1", "0", "1 < 2, I <3 it")) + post(title="Next")))
+    ]
+    assert titles == ["A post", "Next"]
+
+
+def test_named_references_survive_an_earlier_broken_rule() -> None:
+    broken = post(title="Broken", extra='<guid isPermaLi]nk="x">g</guid>')
+    articles = parse_wxr(wxr(broken + post(title="Fish &amp; Chips")))
+    assert [a.title for a in articles][-1] == "Fish & Chips"
+
+
+def test_an_unclosed_item_keeps_the_items_after_it_in_file_order() -> None:
+    unclosed = post(title="Unclosed").removesuffix("</item>")
+    articles = parse_wxr(
+        wxr(post(title="First") + unclosed + post(title="Inside") + post(title="Last"))
+    )
+    assert [a.title for a in articles] == ["First", "Unclosed", "Inside", "Last"]
+
+
+def test_utf8_with_a_windows_1252_passage_after_the_first_megabyte_reads_both() -> None:
+    filler = post(title="Filler", extra=f"<content:encoded>{'Words. ' * 200_000}</content:encoded>")
+    data = wxr(filler + post(title="Caf\u00e9") + post(title="na\u00efve")).replace(
+        "na\u00efve".encode(), b"na\xefve"
+    )
+    assert len(data) > 2**20
+    assert [a.title for a in streamed(data, 2**16)] == ["Filler", "Caf\u00e9", "na\u00efve"]
+
+
+def big_export(path: Path, megabytes: int) -> int:
+    """A WordPress export of `megabytes`, written an item at a time: posts of long
+    paragraphs with three long comments each. The number of comments written."""
+
+    def words(count: int, salt: int) -> str:
+        return " ".join(f"harbour{(salt * 31 + n) % 997} ferry & pier" for n in range(count))
+
+    comments = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(wxr("").decode().removesuffix("</channel></rss>"))
+        number = 0
+        while out.tell() < megabytes * 2**20:
+            number += 1
+            thread = "".join(
+                comment(str(n), "0", f"<![CDATA[<p>{words(600, number + n)}</p>]]>")
+                for n in range(1, 4)
+            ).replace("<wp:comment_id>", f"<wp:comment_id>{number}-", 3)
+            comments += 3
+            body = f"<content:encoded><![CDATA[<p>{words(200, number)}</p>]]></content:encoded>"
+            out.write(
+                post(thread, title=f"Post {number}", extra=body).replace("a-post", str(number))
+            )
+        out.write("</channel></rss>")
+    return comments
+
+
+READ_BIG = """
+import json, sys, tracemalloc
+from pathlib import Path
+from indexer.readers.wxr import read_wxr
+
+def peak():
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+
+before = peak()
+tracemalloc.start()
+articles = comments = 0
+with open(sys.argv[1], "rb") as handle:
+    for article in read_wxr(handle):
+        articles += 1
+        comments += len(article.comments)
+traced = tracemalloc.get_traced_memory()[1]
+found = {"articles": articles, "comments": comments, "traced": traced, "grown": peak() - before}
+print(json.dumps(found))
+"""
+
+
+def test_a_large_export_is_read_in_flat_memory(tmp_path: Path) -> None:
+    """Some 24 MB read in a fresh process: Python's traced peak and the process's growth
+    (libxml2's tree included) stay far under the file's size, where reading it whole
+    holds it several times over."""
+    path = tmp_path / "big.xml"
+    comments = big_export(path, 24)
+    size = path.stat().st_size
+    done = subprocess.run(
+        [sys.executable, "-c", READ_BIG, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=True,
+    )
+    found = json.loads(done.stdout)
+    assert found["comments"] == comments and found["articles"] == comments // 3
+    assert found["traced"] < size / 4, (
+        f"{found['traced'] / 2**20:.1f} MiB traced for {size / 2**20:.0f} MB"
+    )
+    assert found["grown"] < size / 2, (
+        f"grew {found['grown'] / 2**20:.1f} MiB for {size / 2**20:.0f} MB"
+    )
+
+
+def test_an_export_cut_short_gives_what_came_before_the_cut(tmp_path: Path) -> None:
+    path = tmp_path / "big.xml"
+    big_export(path, 2)
+    data = path.read_bytes()
+    whole = parse_wxr(data)
+    cut = data[: len(data) // 2]
+    read = streamed(cut, 4096)
+    assert 0 < len(read) < len(whole)
+    assert read[:-1] == whole[: len(read) - 1]
+    assert read[-1].title == whole[len(read) - 1].title

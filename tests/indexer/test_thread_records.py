@@ -84,3 +84,14 @@ def test_records_read_before_the_one_that_tells_their_thread_regroup_on_disk(mon
     assert found == expected
     [article] = found
     assert (article.title, len(article.comments)) == ("Deep", len(chain))
+
+
+@pytest.mark.parametrize("spill_records", [100, 1], ids=["in-memory", "on-disk"])
+def test_a_thread_popped_gives_its_records_once(spill_records):
+    with ThreadRecords(spill_records) as kept:
+        kept.add("t2", "a", [1, "first of t2"])
+        kept.add("t1", "a", [2, "first of t1"])
+        kept.add("t2", "b", [3, None])
+        assert kept.pop("t2") == [[1, "first of t2"], [3, None]]
+        assert (kept.pop("t2"), kept.pop("t9")) == ([], [])
+        assert kept.pop("t1") == [[2, "first of t1"]]

@@ -1,0 +1,339 @@
+"""Files larger than memory: `hubbub index` on a JSON-lines dump and a WordPress export
+of a given size, each written as it is generated (never held whole) with the
+benchmark's articles, and indexed by the command as a user runs it, in a child process
+whose memory (the whole process tree) and progress output are watched.
+
+    python -m bench.big_files --jsonl-gib 2 --wxr-mib 500 --engine tantivy \\
+        --out docs/benchmarks-big-files.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from bench.generate import SEED, endless, jsonl_lines
+from bench.measure import peak_mib
+from bench.report import met, table
+from indexer.records import Article, Comment
+
+PEAK_GOAL_MIB = 1024
+SAMPLE_SECONDS = 0.25
+BYTES_PER_DOCUMENT = 800  # about, in either file: sets how many commenters there are
+MOMENTS = (0.25, 0.5, 0.75)  # of the run's time, where the progress shown is reported
+PROGRESS = re.compile(r"^indexed .*? ([\d,]+)/([\d,]+) MB ")
+WXR_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+\txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+\txmlns:content="http://purl.org/rss/1.0/modules/content/"
+\txmlns:dc="http://purl.org/dc/elements/1.1/"
+\txmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+\t<title>Benchmark News</title>
+\t<link>https://news.example</link>
+\t<language>en</language>
+\t<wp:wxr_version>1.2</wp:wxr_version>
+"""
+WXR_TAIL = "</channel>\n</rss>\n"
+REPORT_INTRO = """Written by `python -m bench.big_files --jsonl-gib 2 --wxr-mib 500 --engine tantivy
+--out docs/benchmarks-big-files.md`: a JSON-lines dump and a WordPress export of the
+benchmark's articles and comments, each generated to its size and written as it is
+generated, then indexed by `hubbub index FILE --engine tantivy`, the command as a user
+runs it, into a new index. Peak memory is the sum of each process's own peak (`VmHWM`)
+over the command's process tree, sampled every quarter second: an upper bound on what
+the tree held at once. Progress is what the command printed (a line every 2 s when
+its output is not a terminal), as the share of the file's bytes read, at a quarter, a
+half and three quarters of the run's time and at its end."""
+
+
+@dataclass
+class Written:
+    """A generated file: its documents (articles and comments) and its size."""
+
+    path: Path
+    documents: int
+    bytes: int
+
+
+@dataclass
+class Run:
+    """What `hubbub index` did with one file."""
+
+    documents: int
+    seconds: float
+    peak_mib: float
+    progress: list[tuple[float, float]] = field(default_factory=list)  # (seconds, share)
+    skipped: list[str] = field(default_factory=list)
+
+
+def write_sized(
+    path: Path, target_bytes: int, text: Callable[[Article, int], str], head: str, tail: str
+) -> Written:
+    """Articles written through `text` (given each article's number) between `head` and
+    `tail` until the file has `target_bytes`, one article at a time."""
+    documents = 0
+    articles = endless(max(1, target_bytes // BYTES_PER_DOCUMENT), SEED)
+    with path.open("wb") as out:
+        written = out.write(head.encode("utf-8"))
+        for number, article in enumerate(articles, start=1):
+            if written >= target_bytes - len(tail):
+                break
+            written += out.write(text(article, number).encode("utf-8"))
+            documents += 1 + len(article.comments)
+        out.write(tail.encode("utf-8"))
+    return Written(path, documents, path.stat().st_size)
+
+
+def write_jsonl(path: Path, target_bytes: int) -> Written:
+    """A JSON-lines dump in the shape `indexer/readers/jsonl.py` reads."""
+    return write_sized(path, target_bytes, jsonl_text, "", "")
+
+
+def jsonl_text(article: Article, number: int) -> str:
+    return "".join(f"{line}\n" for line in jsonl_lines([article]))
+
+
+def write_wxr(path: Path, target_bytes: int) -> Written:
+    """A WordPress export: each article a published post, its comments approved."""
+    return write_sized(path, target_bytes, wxr_item, WXR_HEAD, WXR_TAIL)
+
+
+def wxr_item(article: Article, number: int) -> str:
+    """One post of a WordPress export, its comments numbered after the post's own id."""
+    base = number * 10_000
+
+    def comment_id(key: str | None) -> int:
+        return base + int(key.removeprefix("c")) if key else 0
+
+    comments = "".join(
+        wxr_comment(c, comment_id(c.key), comment_id(c.parent)) for c in article.comments
+    )
+    posted = article.date.strftime("%Y-%m-%d %H:%M:%S") if article.date else ""
+    return (
+        f"\t<item>\n\t\t<title>{escape(article.title)}</title>\n"
+        f"\t\t<link>{article.url}</link>\n"
+        f"\t\t<dc:creator><![CDATA[{article.byline}]]></dc:creator>\n"
+        f'\t\t<guid isPermaLink="false">{article.url}</guid>\n'
+        f"\t\t<content:encoded><![CDATA[{html_paragraphs(article.body)}]]></content:encoded>\n"
+        f"\t\t<wp:post_id>{number}</wp:post_id>\n\t\t<wp:post_date>{posted}</wp:post_date>\n"
+        "\t\t<wp:status>publish</wp:status>\n\t\t<wp:post_type>post</wp:post_type>\n"
+        f"{comments}\t</item>\n"
+    )
+
+
+def wxr_comment(comment: Comment, key: int, parent: int) -> str:
+    posted = comment.date.strftime("%Y-%m-%d %H:%M:%S") if comment.date else ""
+    return (
+        f"\t\t<wp:comment>\n\t\t\t<wp:comment_id>{key}</wp:comment_id>\n"
+        f"\t\t\t<wp:comment_author><![CDATA[{comment.author}]]></wp:comment_author>\n"
+        f"\t\t\t<wp:comment_author_email>{comment.author}@example.org</wp:comment_author_email>\n"
+        f"\t\t\t<wp:comment_date>{posted}</wp:comment_date>\n"
+        f"\t\t\t<wp:comment_content><![CDATA[{html_paragraphs(comment.body)}]]></wp:comment_content>\n"
+        "\t\t\t<wp:comment_approved>1</wp:comment_approved>\n"
+        "\t\t\t<wp:comment_type></wp:comment_type>\n"
+        f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n\t\t</wp:comment>\n"
+    )
+
+
+def html_paragraphs(text: str) -> str:
+    return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in text.split("\n\n"))
+
+
+def hubbub_command() -> list[str]:
+    """The `hubbub` a user runs: the one installed beside this Python, else on the path."""
+    beside = Path(sys.executable).with_name("hubbub")
+    found = str(beside) if beside.exists() else shutil.which("hubbub")
+    if found is None:
+        raise SystemExit("no `hubbub` command: install the project (make) first")
+    return [found]
+
+
+def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] = ()) -> Run:
+    """`hubbub index FILE` into a new index, its process tree's memory sampled and its
+    progress lines read as it runs."""
+    shutil.rmtree(index_dir, ignore_errors=True)
+    command = [*hubbub_command(), "index", str(path), "--index", str(index_dir)]
+    command += ["--engine", engine, "--json", *options]
+    peaks: dict[int, float] = {}
+    lines: list[tuple[float, str]] = []
+    started = time.perf_counter()
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        reader = threading.Thread(target=_read_lines, args=(child.stderr, lines, started))
+        reader.start()
+        while child.poll() is None:
+            _sample(child.pid, peaks)
+            time.sleep(SAMPLE_SECONDS)
+        seconds = time.perf_counter() - started
+        output = child.stdout.read() if child.stdout else ""
+        reader.join()
+    if child.returncode:
+        errors = "\n".join(line for _, line in lines[-5:])
+        raise RuntimeError(f"hubbub index failed ({child.returncode}): {errors}")
+    summary = json.loads(output)
+    return Run(
+        documents=summary["articles"] + summary["comments"],
+        seconds=seconds,
+        peak_mib=sum(peaks.values()),
+        progress=progress_seen(lines),
+        skipped=[f"{entry['path']}: {entry['reason']}" for entry in summary["skipped"]],
+    )
+
+
+def _read_lines(
+    stream: Iterable[str] | None, lines: list[tuple[float, str]], started: float
+) -> None:
+    for line in stream or ():
+        lines.append((time.perf_counter() - started, line.rstrip("\n")))
+
+
+def _sample(pid: int, peaks: dict[int, float]) -> None:
+    """Each live process of the tree's own peak so far (a peak never falls)."""
+    for member in process_tree(pid):
+        try:
+            peaks[member] = max(peaks.get(member, 0.0), peak_mib(member))
+        except (OSError, RuntimeError):
+            pass  # gone since it was listed
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process descended from it, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, pending = [], [pid]
+    while pending:
+        member = pending.pop()
+        tree.append(member)
+        pending += children.get(member, [])
+    return tree
+
+
+def progress_seen(lines: list[tuple[float, str]]) -> list[tuple[float, float]]:
+    """The share of the file's bytes each progress line showed, with when it came."""
+    seen = []
+    for at, line in lines:
+        if match := PROGRESS.match(line):
+            read, size = (int(group.replace(",", "")) for group in match.groups())
+            seen.append((at, read / size if size else 1.0))
+    return seen
+
+
+def shown_at(progress: list[tuple[float, float]], seconds: float) -> list[float | None]:
+    """The progress shown at each of `MOMENTS` of the run's time (the last line before
+    it; None before the first), then at the end."""
+    shares: list[float | None] = []
+    for moment in MOMENTS:
+        before = [share for at, share in progress if at <= moment * seconds]
+        shares.append(before[-1] if before else None)
+    shares.append(progress[-1][1] if progress else None)
+    return shares
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def whole(written: Written, run: Run) -> bool:
+    """Every document generated was indexed, none skipped, and the progress shown reached
+    the end of the file."""
+    ended = bool(run.progress) and run.progress[-1][1] >= 1.0
+    return run.documents == written.documents and not run.skipped and ended
+
+
+def report(measured: list[tuple[str, Written, Run]], engine: str) -> str:
+    rows = [
+        [
+            name,
+            f"{written.bytes / 2**20:,.0f} MiB",
+            f"{run.documents:,} of {written.documents:,}",
+            f"{run.seconds:,.1f}",
+            f"{run.documents / run.seconds:,.0f}",
+            f"{run.peak_mib:,.0f}",
+            " · ".join(percent(share) for share in shown_at(run.progress, run.seconds)),
+        ]
+        for name, written, run in measured
+    ]
+    header = ["file", "size", "documents indexed", "seconds", "documents/s", "peak memory, MiB"]
+    header.append("progress shown at ¼ · ½ · ¾ of the time · end")
+    goals = []
+    for name, written, run in measured:
+        goals.append(
+            [
+                f"{name}: peak memory under {PEAK_GOAL_MIB / 1024:.0f} GiB",
+                f"{run.peak_mib:,.0f} MiB",
+                met(run.peak_mib < PEAK_GOAL_MIB),
+            ]
+        )
+        indexed = f"{run.documents:,} of {written.documents:,} documents"
+        if run.skipped:
+            indexed += "; skipped: " + "; ".join(run.skipped)
+        goals.append([f"{name}: the whole file indexed", indexed, met(whole(written, run))])
+    cores = f"On {os.cpu_count()} cores, the {engine} engine."
+    return "\n\n".join([cores, table(header, rows), table(["goal", "measured", "met"], goals)])
+
+
+def measure(
+    jsonl_bytes: int,
+    wxr_bytes: int,
+    engine: str,
+    work: Path,
+    keep: bool = False,
+    options: Sequence[str] = (),
+) -> list[tuple[str, Written, Run]]:
+    """Write each file, index it (with the command's `options`), and unless `keep`
+    delete the file and its index."""
+    work.mkdir(parents=True, exist_ok=True)
+    measured = []
+    for name, write, size in (
+        ("JSON lines", write_jsonl, jsonl_bytes),
+        ("WordPress export", write_wxr, wxr_bytes),
+    ):
+        suffix = ".jsonl" if write is write_jsonl else ".xml"
+        path = work / f"big{suffix}"
+        written = write(path, size)
+        index_dir = work / f"index{suffix.replace('.', '-')}"
+        run = index_file(path, index_dir, engine, options)
+        measured.append((name, written, run))
+        if not keep:
+            path.unlink()
+            shutil.rmtree(index_dir, ignore_errors=True)
+    return measured
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jsonl-gib", type=float, default=2.0, help="the JSON-lines file's size")
+    parser.add_argument("--wxr-mib", type=float, default=500.0, help="the WordPress export's size")
+    parser.add_argument("--engine", default="tantivy", choices=("tantivy", "whoosh"))
+    parser.add_argument("--work", type=Path, default=Path("bench/.work/big-files"))
+    parser.add_argument("--keep", action="store_true", help="keep the files and indexes")
+    parser.add_argument("--out", type=Path, help="write the tables here as well")
+    args = parser.parse_args(argv)
+    measured = measure(
+        int(args.jsonl_gib * 2**30), int(args.wxr_mib * 2**20), args.engine, args.work, args.keep
+    )
+    text = report(measured, args.engine)
+    print(text)
+    if args.out:
+        args.out.write_text(f"# Files larger than memory\n\n{REPORT_INTRO}\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
