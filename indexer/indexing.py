@@ -25,7 +25,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 from indexer import engines as archive
 from indexer.copies import copy_groups
@@ -36,18 +35,32 @@ from indexer.errors import HubbubError
 from indexer.layout import PARTIAL, FileRecord, IndexLayout, Manifest
 from indexer.processes import leave_with_parent
 from indexer.readers import SUPPORTED_SUFFIXES, ReaderError, in_pieces, read_contents
-from indexer.readers.comment_mining import RECORD_MINING
-from indexer.records import Article, FileContents
+from indexer.reading_ahead import (
+    MINED,
+    NOT_SPLIT,
+    End,
+    ReadAhead,
+    ReadFailed,
+    Reading,
+    thread_note,
+    unreadable,
+)
+from indexer.records import Article
 from indexer.split_threads import join_split_threads
 
 MAX_FILES = 1_000_000
-NOT_SPLIT = "comments not split"
-MINED = "comments found by record mining (no known comment markup)"
 BATCH_FILES = 500
 # Reading goes to worker processes from this many files in a run, and this many
 # files a worker ahead of the writer.
 POOL_MIN_FILES = 64
 READ_AHEAD = 8
+# A file read in pieces gets a reader process of its own by default from this size,
+# on this many cores: below the size, starting the process (0.6 s) costs more than
+# it saves; on two cores, the tantivy engine's own threads keep the second one busy
+# already, and the 100,000-document benchmark dump went in no faster, with some
+# 150 MiB more memory (docs/performance.md).
+APART_MIN_BYTES = 8 * 2**20
+APART_MIN_CORES = 3
 BATCH_DOCUMENTS = 20_000
 LOCK_WAIT_SECONDS = 10.0
 NOT_UTF8 = "its path is not valid UTF-8: rename the file (or its folder) to index it"
@@ -259,22 +272,6 @@ def read_documents(
     source = source_key(file)
     documents = [doc for article in articles for doc in thread_documents(article, source)]
     return FileDocuments(documents, thread_note(articles), read.passed_over())
-
-
-def unreadable(error: Exception) -> str:
-    return f"could not be read ({type(error).__name__}: {error})"
-
-
-def thread_note(articles: list[Article]) -> str:
-    """What a user should know of how a file's comment threads were read: a comment
-    section that could not be split, or comments found by record mining."""
-    notes = []
-    for article in articles:
-        if article.comments_not_split:
-            notes.append(f"{NOT_SPLIT}: {article.comments_not_split}")
-        elif article.comment_markup == RECORD_MINING:
-            notes.append(MINED)
-    return "; ".join(dict.fromkeys(notes))
 
 
 class IndexRun:
@@ -499,6 +496,9 @@ def index_paths(
     :param engine: "whoosh", "tantivy" or "solr"; by default the live index's engine,
         or Whoosh for a new index. Changing it needs `rebuild`.
     :param workers: processes that read files; by default one a core for big runs.
+        One reads all in this process; more read a file read in pieces in a process
+        of its own beside the writer, as the default does for a large one on three
+        cores or more (`reads_apart`).
     :param solr: the SolrCloud a new Solr collection goes to; on later runs, new
         addresses for its nodes.
     :param column_map: CSV columns to Hubbub's fields (`body=commentBody,...` parsed),
@@ -599,8 +599,8 @@ def index_files(
     Files are read by `workers` processes (by default one a core once there are
     `POOL_MIN_FILES` or more) a few files ahead of the one writer, which takes
     their documents in file order, so the index is the same whichever reads them.
-    A dump read a piece at a time is read by the writer itself, in its turn, and
-    committed in parts.
+    A dump read a piece at a time is taken in its turn and committed in parts, read
+    by a process of its own beside the writer (`reads_apart`).
     """
     files = sorted(files, key=run.rereads)
     count = workers or (os.cpu_count() or 1 if len(files) >= POOL_MIN_FILES else 1)
@@ -619,7 +619,8 @@ def index_files(
             if changed is not None and changed.in_pieces:
                 while window:
                     finish_one()
-                _index_in_pieces(file, changed, run, summary, column_map, tally)
+                apart = reads_apart(workers, sizes[file])
+                _index_in_pieces(file, changed, run, summary, column_map, max_bytes, tally, apart)
                 tally.file_done(sizes[file], summary.documents)
                 continue
             window.append((file, changed, reader.submit(file) if changed else None))
@@ -636,36 +637,13 @@ def _size(file: Path) -> int:
         return 0
 
 
-class _CountedFile:
-    """An open file that tells how many of its bytes were read, every few megabytes, so
-    that the progress bar moves through a large file (compressed bytes, for a dump)."""
-
-    def __init__(self, handle: BinaryIO, read_so_far: Callable[[int], None]) -> None:
-        self._handle = handle
-        self._read_so_far = read_so_far
-        self._read = self._reported = 0
-
-    def read(self, size: int = -1) -> bytes:
-        return self._counted(self._handle.read(size))
-
-    def readline(self, size: int = -1) -> bytes:
-        return self._counted(self._handle.readline(size))
-
-    def _counted(self, data: bytes) -> bytes:
-        self._read += len(data)
-        if self._read - self._reported >= PROGRESS_EVERY_BYTES:
-            self._reported = self._read
-            self._read_so_far(self._read)
-        return data
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def __enter__(self) -> _CountedFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+def reads_apart(workers: int | None, size: int) -> bool:
+    """Whether a file read in pieces is read in a process of its own beside the writer:
+    as `workers` asks (one: all in the writer's process), or by default for a file of
+    `APART_MIN_BYTES` or more on `APART_MIN_CORES` cores or more."""
+    if workers is not None:
+        return workers > 1
+    return (os.cpu_count() or 1) >= APART_MIN_CORES and size >= APART_MIN_BYTES
 
 
 def _index_in_pieces(
@@ -674,13 +652,19 @@ def _index_in_pieces(
     run: IndexRun,
     summary: IndexSummary,
     column_map: Mapping[str, str] | None,
+    max_bytes: int | None,
     tally: _Tally,
+    apart: bool,
 ) -> None:
     """Index a dump read a piece at a time, committing every `BATCH_DOCUMENTS` documents
     with a record of how many threads are in, so that a run that stops resumes after
     them. The readers check every line before giving the first thread, so a damaged
     file gives none; a file that fails later keeps what was committed, and the next
-    run carries on from there."""
+    run carries on from there.
+
+    The file is read and its documents built by a process of its own when `apart`
+    (`ReadAhead`), while this one writes; the threads come in the same order either
+    way, so the commits, the records and the index are the same."""
     source = changed.source
     known = changed.known
     resuming = known is not None and known.status == PARTIAL and known.sha256 == changed.digest
@@ -691,7 +675,7 @@ def _index_in_pieces(
         summary.carried_on.append((shown(file), skip))
     notes: dict[str, None] = {}
     pending: list[Document] = []
-    threads = 0
+    threads, passed_over = 0, ""
 
     def commit_part(status: str) -> None:
         nonlocal record, pending, appended
@@ -713,40 +697,33 @@ def _index_in_pieces(
         appended, pending = True, []
         tally.report(summary.documents)
 
-    def opener(path: Path) -> _CountedFile:
-        handle = path.open("rb")
-        return _CountedFile(handle, lambda read: tally.read_so_far(read, summary.documents))
-
-    opened: list[FileContents] = []
-
-    def contents() -> Iterator[Article]:
-        opened.append(read_contents(file, column_map, opener=opener))
-        yield from opened[0].articles
-
-    articles = contents()
-    while True:
+    reading = Reading(file, source, column_map, PROGRESS_EVERY_BYTES, max_bytes)
+    with ReadAhead(reading, skip, apart) as pieces:
         try:
-            article = next(articles)
-        except StopIteration:
-            break
-        except Exception as error:  # a reader failing on one odd file must not stop the run
-            reason = str(error) if isinstance(error, ReaderError) else unreadable(error)
+            for piece in pieces:
+                if isinstance(piece, End):
+                    threads, passed_over = piece.threads, piece.passed_over
+                    break
+                for read in piece.read:
+                    tally.read_so_far(read, summary.documents)
+                for thread in piece.threads:
+                    threads = thread.number
+                    if thread.note:
+                        notes[thread.note] = None
+                    pending += thread.documents
+                    if len(pending) >= BATCH_DOCUMENTS:
+                        commit_part(PARTIAL)
+        except ReadFailed as failed:
+            reason, threads = failed.reason, failed.threads
             if not appended:
                 _refuse(file, source, changed.digest, reason, run, summary)
             else:
                 kept = f"{reason}; the {threads:,} threads read before stay, and the next run"
                 summary.skipped.append((shown(file), f"{kept} carries on after them"))
             return
-        threads += 1
-        if threads <= skip:
-            continue
-        notes.update(dict.fromkeys(filter(None, [thread_note([article])])))
-        pending += thread_documents(article, source)
-        if len(pending) >= BATCH_DOCUMENTS:
-            commit_part(PARTIAL)
     commit_part("indexed")
     summary.files_indexed += 1
-    _tell(summary, file, record.note, opened[0].passed_over())
+    _tell(summary, file, record.note, passed_over)
 
 
 class _FileReader:

@@ -1,6 +1,6 @@
-"""Dumps of one record a line are read a piece at a time, whatever their size, and
-committed in parts: a run that stops resumes after the last part, and a damaged dump
-gives nothing half-read."""
+"""Dumps of one record a line and XML exports are read a piece at a time, whatever
+their size, and committed in parts: a run that stops resumes after the last part, and
+a damaged dump gives nothing half-read."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import indexing
+from indexer import indexing, readers
 from indexer.cli import cli
 from indexer.engines import open_engine
 from indexer.indexing import index_paths
 from indexer.layout import IndexLayout
+from indexer.readers import xml
 from indexer.search import SearchRequest, search
 from tests.conftest import ROOT
 from tests.indexer.test_indexing import total, write_thread
@@ -138,6 +139,30 @@ def test_the_progress_bar_moves_through_a_large_dump(index_dir, tmp_path, monkey
     assert calls[-1] == (1, 1, ARTICLES * (1 + COMMENTS), size, size)
 
 
+@pytest.mark.parametrize("fixture", ["wxr/wxr-1.2.xml", "disqus/export.xml"])
+def test_an_xml_export_over_the_limit_for_whole_files_is_read_in_pieces(
+    index_dir, tmp_path, monkeypatch, fixture
+):
+    path = tmp_path / "export.xml"
+    path.write_bytes((ROOT / "tests" / "fixtures" / fixture).read_bytes())
+    size = path.stat().st_size
+    whole = index_paths([path], tmp_path / "whole")
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(indexing, "PROGRESS_EVERY_BYTES", 512)
+    monkeypatch.setattr(indexing, "BATCH_DOCUMENTS", 3)
+    monkeypatch.setattr(xml, "ENCODING_SNIFF_BYTES", 1024)
+    monkeypatch.setattr(xml, "CHUNK_BYTES", 1024)
+    calls = []
+
+    summary = index_paths([path], index_dir, progress=lambda *args: calls.append(args))
+
+    assert not summary.skipped and summary.documents == whole.documents > 3
+    assert ids(index_dir) == ids(tmp_path / "whole")
+    during = [read for done, _, _, read, _ in calls if done == 0]
+    assert during == sorted(during) and 0 < during[0] < size
+    assert calls[-1][3:] == (size, size)
+
+
 def test_a_csv_over_the_limit_for_whole_files_is_read_a_row_at_a_time(index_dir, tmp_path):
     rows = "".join(
         f"a{n % 7},c{n},,Reader {n % 5},2020-03-0{1 + n % 9},Comment number {n}.,{n}\n"
@@ -152,3 +177,21 @@ def test_a_csv_over_the_limit_for_whole_files_is_read_a_row_at_a_time(index_dir,
     assert not summary.skipped and summary.documents == whole.documents == 7 + 400
     for q in ("", "number", "author:'reader 3'", "kind:comment"):
         assert total(index_dir, q) == total(tmp_path / "whole", q) > 0, q
+
+
+def test_an_export_over_the_size_given_is_read_from_the_file_not_loaded(
+    index_dir, tmp_path, monkeypatch
+):
+    """`--max-file-size` below an export's size reads it a piece at a time, as a larger
+    export is: its bytes are never loaded whole."""
+    path = tmp_path / "export.xml"
+    path.write_bytes((ROOT / "tests" / "fixtures" / "wxr" / "wxr-1.2.xml").read_bytes())
+    whole = index_paths([path], tmp_path / "whole")
+
+    def loaded(*args, **options):
+        raise AssertionError("the export was loaded whole")
+
+    monkeypatch.setattr(readers, "load_bytes", loaded)
+    summary = index_paths([path], index_dir, max_file_bytes=1024)
+    assert not summary.skipped and summary.documents == whole.documents > 3
+    assert ids(index_dir) == ids(tmp_path / "whole")
