@@ -52,7 +52,10 @@ benchmark's articles and comments, each generated to its size and written as it 
 generated, then indexed by `hubbub index FILE --engine tantivy`, the command as a user
 runs it, into a new index. Peak memory is the sum of each process's own peak (`VmHWM`)
 over the command's process tree, sampled every quarter second: an upper bound on what
-the tree held at once. Progress is what the command printed (a line every 2 s when
+the tree held at once. It counts the pages of files mapped into memory too, such as
+tantivy's segment files while a merge reads them, which the kernel takes back when
+memory runs short; anonymous memory at its peak is the tree's `RssAnon`, summed at
+each sample, without them. Progress is what the command printed (a line every 2 s when
 its output is not a terminal), as the share of the file's bytes read, at a quarter, a
 half and three quarters of the run's time and at its end."""
 
@@ -73,6 +76,7 @@ class Run:
     documents: int
     seconds: float
     peak_mib: float
+    anonymous_mib: float  # the tree's anonymous memory at its highest, pages of files left out
     progress: list[tuple[float, float]] = field(default_factory=list)  # (seconds, share)
     skipped: list[str] = field(default_factory=list)
 
@@ -166,6 +170,7 @@ def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] 
     command = [*hubbub_command(), "index", str(path), "--index", str(index_dir)]
     command += ["--engine", engine, "--json", *options]
     peaks: dict[int, float] = {}
+    anonymous = 0.0
     lines: list[tuple[float, str]] = []
     started = time.perf_counter()
     with subprocess.Popen(
@@ -174,7 +179,7 @@ def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] 
         reader = threading.Thread(target=_read_lines, args=(child.stderr, lines, started))
         reader.start()
         while child.poll() is None:
-            _sample(child.pid, peaks)
+            anonymous = max(anonymous, _sample(child.pid, peaks))
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - started
         output = child.stdout.read() if child.stdout else ""
@@ -187,6 +192,7 @@ def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] 
         documents=summary["articles"] + summary["comments"],
         seconds=seconds,
         peak_mib=sum(peaks.values()),
+        anonymous_mib=anonymous,
         progress=progress_seen(lines),
         skipped=[f"{entry['path']}: {entry['reason']}" for entry in summary["skipped"]],
     )
@@ -199,13 +205,26 @@ def _read_lines(
         lines.append((time.perf_counter() - started, line.rstrip("\n")))
 
 
-def _sample(pid: int, peaks: dict[int, float]) -> None:
-    """Each live process of the tree's own peak so far (a peak never falls)."""
+def _sample(pid: int, peaks: dict[int, float]) -> float:
+    """Each live process of the tree's own peak so far (a peak never falls); returns the
+    tree's anonymous memory now, in MiB. The resident peak also counts pages of files
+    mapped into memory, such as tantivy's segments while a merge reads them, which the
+    kernel takes back when memory runs short."""
+    anonymous = 0.0
     for member in process_tree(pid):
         try:
             peaks[member] = max(peaks.get(member, 0.0), peak_mib(member))
-        except (OSError, RuntimeError):
+            anonymous += anonymous_mib(member)
+        except (OSError, RuntimeError, ValueError):
             pass  # gone since it was listed
+    return anonymous
+
+
+def anonymous_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def process_tree(pid: int) -> list[int]:
@@ -266,11 +285,13 @@ def report(measured: list[tuple[str, Written, Run]], engine: str) -> str:
             f"{run.seconds:,.1f}",
             f"{run.documents / run.seconds:,.0f}",
             f"{run.peak_mib:,.0f}",
+            f"{run.anonymous_mib:,.0f}",
             " · ".join(percent(share) for share in shown_at(run.progress, run.seconds)),
         ]
         for name, written, run in measured
     ]
     header = ["file", "size", "documents indexed", "seconds", "documents/s", "peak memory, MiB"]
+    header.append("anonymous memory at its peak, MiB")
     header.append("progress shown at ¼ · ½ · ¾ of the time · end")
     goals = []
     for name, written, run in measured:

@@ -22,6 +22,7 @@ def test_each_file_is_generated_to_its_size_and_indexed_whole(measured):
         assert run.documents == written.documents > 1000, name
         assert not run.skipped and run.progress[-1][1] == 1.0, name
         assert 0 < run.peak_mib < 1024, name
+        assert 0 < run.anonymous_mib <= run.peak_mib, name
 
 
 def test_the_report_has_a_row_and_two_goals_met_for_each_file(measured):
