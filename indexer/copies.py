@@ -97,11 +97,11 @@ def copy_groups(items: Iterable[tuple[str, str]], threshold: float = 0.8) -> lis
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold!r}")
     rows = _rows_per_band(threshold)
-    keys = [array("q") for _ in range(BINS // rows)]
-    ids: list[str] = []
+    bands = BINS // rows
+    ids = _Ids()
     offsets = array("Q")
     sizes = array("I")
-    with TemporaryFile() as spill:
+    with TemporaryFile() as spill, TemporaryFile() as keys:
         for batch in _batches(items):
             owners, shingles = _shingles([body for _, body in batch])
             counts = np.bincount(owners, minlength=len(batch))
@@ -113,15 +113,12 @@ def copy_groups(items: Iterable[tuple[str, str]], threshold: float = 0.8) -> lis
             sizes.frombytes(kept_sizes.astype(np.uint32).tobytes())
             spill.write(shingles.tobytes())
             signatures = _signatures(np.repeat(np.arange(len(kept)), kept_sizes), shingles)
-            batch_keys = _band_keys(signatures, rows)
-            for band, band_keys in enumerate(keys):
-                band_keys.frombytes(np.ascontiguousarray(batch_keys[:, band]).tobytes())
+            keys.write(_band_keys(signatures, rows).tobytes())
         parents = array("q", range(len(ids)))
         load = lru_cache(maxsize=LOADED_SETS)(partial(_read, spill, offsets, sizes))
-        for band_keys in keys:
-            for members in _buckets(band_keys):
+        for band in range(bands if len(ids) else 0):
+            for members in _buckets(_band_column(keys, band, bands)):
                 _confirm(members, parents, sizes, load, threshold)
-    del keys  # freed before grouping, which needs memory of its own
     roots = np.fromiter((_find(parents, index) for index in range(len(ids))), np.intp, len(ids))
     grouped = np.flatnonzero(np.bincount(roots, minlength=len(ids))[roots] > 1)
     groups: dict[int, list[str]] = defaultdict(list)
@@ -270,10 +267,16 @@ def _band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
     return keys.view(np.int64)
 
 
-def _buckets(band_keys: array) -> Iterator[list[int]]:
+def _band_column(keys: BinaryIO, band: int, bands: int) -> np.ndarray:
+    """One band's keys of every body, from the file of their rows (one row a body)."""
+    keys.flush()
+    table = np.memmap(keys, np.int64, mode="r")
+    return np.array(table.reshape(-1, bands)[:, band])
+
+
+def _buckets(keys: np.ndarray) -> Iterator[list[int]]:
     """The members, in input order, of each band key that more than one comment has;
     buckets come in the order of their first member."""
-    keys = np.frombuffer(band_keys, np.int64)
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
@@ -310,6 +313,27 @@ def _confirm(
             shared = len(mine & theirs)
             if shared >= threshold * (len(mine) + len(theirs) - shared):
                 parents[max(root, other)] = min(root, other)
+
+
+class _Ids:
+    """Ids kept as one UTF-8 buffer and where each ends: a million ids take their own
+    bytes and 8 more each, not a million string objects."""
+
+    def __init__(self) -> None:
+        self._text = bytearray()
+        self._ends = array("Q")
+
+    def extend(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            self._text += doc_id.encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._text))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        start = self._ends[index - 1] if index else 0
+        return self._text[start : self._ends[index]].decode("utf-8", "surrogatepass")
 
 
 def _read(spill: BinaryIO, offsets: array, sizes: array, index: int) -> frozenset[int]:

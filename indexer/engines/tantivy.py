@@ -9,6 +9,7 @@ Python sees only counts and the page's documents, stored as one JSON value each.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import hashlib
 import itertools
@@ -28,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from datetime import time as day_time
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 
@@ -239,6 +241,25 @@ def disk_errors(folder: Path) -> Iterator[None]:
         raise OSError(number, os.strerror(number), str(folder)) from error
 
 
+def give_back_freed_memory() -> None:
+    """Return to the system what the writer's threads freed, where the C library is
+    glibc. Each commit's threads allocate in malloc arenas of their own, which keep
+    what is freed: indexing a 250 MB JSON-lines file in 17 commits, the process's
+    anonymous memory rose from 160 to 400 MB without this, and stays near 270 MB with
+    it, for some milliseconds a commit."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # no C library to load, or not glibc
+        return None
+
+
 def disk_nearly_full(folder: Path) -> bool:
     try:
         return shutil.disk_usage(folder).free < NEARLY_FULL_BYTES
@@ -274,6 +295,7 @@ class TantivyStore:
                 raise
             finally:
                 writer.wait_merging_threads()
+                give_back_freed_memory()
             self._ix.reload()
 
     def replace_sources(

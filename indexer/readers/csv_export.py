@@ -50,7 +50,7 @@ from indexer.readers.dumps import depth_first, epoch_date
 from indexer.readers.encoding import decode_bytes, stream_encoding
 from indexer.readers.files import SNIFF_BYTES, ReaderError, load_bytes
 from indexer.readers.markup import html_to_text
-from indexer.readers.threads import ThreadRecords
+from indexer.readers.threads import Progress, ThreadRecords, progress_of
 from indexer.readers.xml import author_name
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
@@ -227,13 +227,18 @@ def read_csv(
     """`parse_csv` over an open file too large to read whole, a row at a time: every
     row is read and checked before the first article comes, and rows wait for the end
     of the file in `ThreadRecords`, on disk once they are many."""
+    progress = progress_of(handle)
     head = handle.read(SNIFF_BYTES)
     lines = _text_lines(head, handle, stream_encoding(head))
-    return _articles(_Table(lines, name or "the CSV"), column_map, folder, name)
+    return _articles(_Table(lines, name or "the CSV"), column_map, folder, name, progress)
 
 
 def _articles(
-    table: _Table, column_map: dict[str, str] | None, folder: Path | None, name: str | None
+    table: _Table,
+    column_map: dict[str, str] | None,
+    folder: Path | None,
+    name: str | None,
+    progress: Progress | None = None,
 ) -> Iterator[Article]:
     _raise_field_limit()
     if column_map is not None:
@@ -245,7 +250,7 @@ def _articles(
     indexes = table.indexes(columns, COMMENT_FIELDS, "body")
     if file_map.articles is not None and "article_id" not in indexes:
         raise ReaderError("joining an articles CSV needs the comments' article_id column")
-    with ThreadRecords() as kept:
+    with ThreadRecords(progress=progress) as kept:
         for row_number, values in table.records(indexes):
             key = _group_key(values, indexes, row_number, table)
             draft = _draft(values, row_number, indexes, table)

@@ -27,7 +27,7 @@ from lxml import etree
 
 from indexer.readers.files import ReaderError
 from indexer.readers.markup import html_to_text
-from indexer.readers.threads import ThreadRecords
+from indexer.readers.threads import ThreadRecords, progress_of
 from indexer.readers.xml import (
     UNTITLED,
     CommentDraft,
@@ -73,7 +73,7 @@ def read_disqus(source: BinaryIO, chunk_bytes: int | None = None) -> Iterator[Ar
 
     :raise ReaderError: as `parse_disqus`, before any article is given.
     """
-    with ThreadRecords() as threads, ThreadRecords() as posts:
+    with ThreadRecords() as threads, ThreadRecords(progress=progress_of(source)) as posts:
         seen = order = 0
         for element in xml_records(source, _is_record, "not a Disqus export", chunk_bytes):
             if local_name(element.tag) == "post":

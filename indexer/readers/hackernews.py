@@ -34,7 +34,7 @@ from indexer.readers.jsonl import UNREAD, first_object
 from indexer.readers.lines import json_lines
 from indexer.readers.markup import html_to_text
 from indexer.readers.reddit import whole_number
-from indexer.readers.threads import ThreadRecords
+from indexer.readers.threads import ThreadRecords, progress_of
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
 
@@ -115,7 +115,7 @@ def read_hackernews(source: bytes | BinaryIO) -> Iterator[Article]:
     parent, to walk the chains. A comment read before its parent is gathered with its
     thread at the end."""
     parents: dict[int, int] = {}  # each comment's parent
-    with ThreadRecords() as kept:
+    with ThreadRecords(progress=progress_of(source)) as kept:
         for line_number, record in json_lines(source):
             item = _read_item(line_number, record)
             if item.type == "comment":

@@ -19,7 +19,7 @@ from indexer.readers.encoding import decode_bytes
 from indexer.readers.files import ReaderError
 from indexer.readers.lines import json_lines
 from indexer.readers.markup import paragraphs
-from indexer.readers.threads import ThreadRecords
+from indexer.readers.threads import ThreadRecords, progress_of
 from indexer.records import Article, Comment
 
 ARTICLE_RECORD, COMMENT_RECORD = "a", "c"
@@ -108,7 +108,7 @@ def read_jsonl(source: bytes | BinaryIO) -> Iterator[Article]:
     line is read and checked before the first article comes, so a broken file gives
     none. Lines wait for the end of the file in `ThreadRecords`, on disk once they are
     many, so memory stays flat whatever the file's size."""
-    with ThreadRecords() as kept:
+    with ThreadRecords(progress=progress_of(source)) as kept:
         for line_number, record in json_lines(source):
             check_record(line_number, record)
             if record["kind"] == "article":

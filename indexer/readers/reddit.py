@@ -41,7 +41,7 @@ from indexer.readers.files import ReaderError
 from indexer.readers.jsonl import UNREAD, first_object
 from indexer.readers.lines import json_lines
 from indexer.readers.markup import paragraphs
-from indexer.readers.threads import ThreadRecords
+from indexer.readers.threads import ThreadRecords, progress_of
 from indexer.records import Article, Comment
 from indexer.spacing import single_spaced
 
@@ -104,7 +104,7 @@ def read_reddit(source: bytes | BinaryIO) -> Iterator[Article]:
     goes: every line is read and checked before the first article comes, so a broken
     file gives none. Records wait for the end of the file in `ThreadRecords`, on disk
     once they are many, so memory stays flat whatever the dump's size."""
-    with ThreadRecords() as kept:
+    with ThreadRecords(progress=progress_of(source)) as kept:
         for line_number, record in json_lines(source):
             record = unwrapped(record)
             if isinstance(record.get("title"), str):

@@ -29,12 +29,26 @@ INSERT_BATCH = 10_000
 Payload = list  # what a reader keeps of a record: JSON-able values only
 
 
+Progress = Callable[[int, int], None]  # told the records given back, and their number
+
+
+def progress_of(source: object) -> Progress | None:
+    """What an open file that tells how far reading has got offers for telling the
+    records given back too, once all are read (`CountedFile.two_passes`)."""
+    two_passes = getattr(source, "two_passes", None)
+    return two_passes() if callable(two_passes) else None
+
+
 class ThreadRecords:
     """Records grouped by thread: in memory while few, in a temporary SQLite file once
-    there are more than `spill_records`."""
+    there are more than `spill_records`; `progress` is told the records given back."""
 
-    def __init__(self, spill_records: int | None = None) -> None:
+    def __init__(
+        self, spill_records: int | None = None, progress: Progress | None = None
+    ) -> None:
         self._spill_records = SPILL_RECORDS if spill_records is None else spill_records
+        self._progress = progress
+        self._added = self._given = 0  # records kept, and given back, for `progress`
         self._memory: dict[str, dict[str, Payload]] = {}
         self._count = 0
         self._folder: Path | None = None
@@ -53,12 +67,14 @@ class ThreadRecords:
             records = self._memory.setdefault(thread, {})
             if replace or key not in records:
                 self._count += key not in records
+                self._added += key not in records
                 records.pop(key, None)
                 records[key] = payload
             if self._count > self._spill_records:
                 self._spill()
             return
         self._count += 1
+        self._added += 1  # one too many for a record kept already, found out only on disk
         self._rows.append((thread, key, self._count, json.dumps(payload), replace))
         if len(self._rows) >= INSERT_BATCH:
             self._flush()
@@ -114,7 +130,7 @@ class ThreadRecords:
         thread is let go once given."""
         if self._db is None:
             for thread in list(self._memory):
-                yield thread, list(self._memory.pop(thread).values())
+                yield thread, self._given_back(list(self._memory.pop(thread).values()))
             return
         self._flush()
         rows = self._db.execute(
@@ -124,12 +140,12 @@ class ThreadRecords:
         thread, records = None, []
         for key, payload in rows:
             if key != thread and thread is not None:
-                yield thread, records
+                yield thread, self._given_back(records)
                 records = []
             thread = key
             records.append(json.loads(payload))
         if thread is not None:
-            yield thread, records
+            yield thread, self._given_back(records)
 
     def pop(self, thread: str) -> list[Payload]:
         """One thread's records in the order they came, let go once given: for a reader
@@ -138,14 +154,20 @@ class ThreadRecords:
         if self._db is None:
             records = self._memory.pop(thread, {})
             self._count -= len(records)
-            return list(records.values())
+            return self._given_back(list(records.values()))
         self._flush()
         with self._db:
             rows = self._db.execute(
                 "SELECT payload FROM records WHERE thread = ? ORDER BY seq", (thread,)
             ).fetchall()
             self._db.execute("DELETE FROM records WHERE thread = ?", (thread,))
-        return [json.loads(payload) for (payload,) in rows]
+        return self._given_back([json.loads(payload) for (payload,) in rows])
+
+    def _given_back(self, records: list[Payload]) -> list[Payload]:
+        self._given += len(records)
+        if self._progress is not None:
+            self._progress(self._given, self._added)
+        return records
 
     def close(self) -> None:
         if self._db is not None:

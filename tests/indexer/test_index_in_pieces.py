@@ -139,6 +139,39 @@ def test_the_progress_bar_moves_through_a_large_dump(index_dir, tmp_path, monkey
     assert calls[-1] == (1, 1, ARTICLES * (1 + COMMENTS), size, size)
 
 
+def csv_dump(path: Path) -> Path:
+    """A CSV export whose rows of one thread are spread over the whole file."""
+    rows = "".join(
+        f"a{n % ARTICLES},c{n},Reader {n % 5},Comment number {n}.\n"
+        for n in range(ARTICLES * COMMENTS)
+    )
+    path.write_text("article_id,id,author,body\n" + rows, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("write", [dump, csv_dump], ids=["jsonl", "csv"])
+def test_the_progress_bar_moves_on_while_a_dump_read_whole_first_is_written(
+    index_dir, tmp_path, monkeypatch, write
+):
+    """A dump's every line is read before its first thread is written: its bytes fill
+    the first part of the bar, and the threads written the rest, so that the bar is
+    not full while most of the work is still to do."""
+    monkeypatch.setattr(indexing, "PROGRESS_EVERY_BYTES", 64)
+    monkeypatch.setattr(indexing, "BATCH_DOCUMENTS", 10)
+    path = write(tmp_path / "dump.jsonl")
+    size = path.stat().st_size
+    calls = []
+    index_paths([path], index_dir, max_file_bytes=1024, progress=lambda *a: calls.append(a))
+
+    during = [(written, read) for done, _, written, read, _ in calls if done == 0]
+    before_writing = [read for written, read in during if written == 0]
+    while_writing = [read for written, read in during if written > 0]
+    assert [read for _, read in during] == sorted(read for _, read in during)
+    assert before_writing and max(before_writing) < size // 2
+    assert len(set(while_writing)) >= 3 and while_writing[0] < size // 2
+    assert calls[-1][3:] == (size, size)
+
+
 @pytest.mark.parametrize("fixture", ["wxr/wxr-1.2.xml", "disqus/export.xml"])
 def test_an_xml_export_over_the_limit_for_whole_files_is_read_in_pieces(
     index_dir, tmp_path, monkeypatch, fixture
