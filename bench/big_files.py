@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from bench.generate import SEED, endless, jsonl_lines
 from bench.measure import peak_mib
-from bench.report import met, table
+from bench.report import met, revision, table
 from indexer.records import Article, Comment
 
 PEAK_GOAL_MIB = 1024
@@ -56,8 +56,10 @@ the tree held at once. It counts the pages of files mapped into memory too, such
 tantivy's segment files while a merge reads them, which the kernel takes back when
 memory runs short; anonymous memory at its peak is the tree's `RssAnon`, summed at
 each sample, without them. Progress is what the command printed (a line every 2 s when
-its output is not a terminal), as the share of the file's bytes read, at a quarter, a
-half and three quarters of the run's time and at its end."""
+its output is not a terminal), as the share of the bar filled, at a quarter, a half and
+three quarters of the run's time and at its end: the file's bytes read, or, for a
+file whose every line is read before its first thread (JSON lines), its bytes read
+for the first quarter of the bar and its records written for the rest."""
 
 
 @dataclass
@@ -306,7 +308,7 @@ def report(measured: list[tuple[str, Written, Run]], engine: str) -> str:
         if run.skipped:
             indexed += "; skipped: " + "; ".join(run.skipped)
         goals.append([f"{name}: the whole file indexed", indexed, met(whole(written, run))])
-    cores = f"On {os.cpu_count()} cores, the {engine} engine."
+    cores = f"On {os.cpu_count()} cores, the {engine} engine; Hubbub at `{revision()}`."
     return "\n\n".join([cores, table(header, rows), table(["goal", "measured", "met"], goals)])
 
 

@@ -334,14 +334,16 @@ class TantivyStore:
             yield doc.id, doc.body, doc.copy_group
 
     def set_copy_groups(self, groups: Mapping[str, str]) -> None:
-        searcher = self._ix.searcher()
+        """Rewrite the comments whose group changed, read `EVERY_CHUNK` ids a search."""
+        ids = sorted(groups)
         schema = self._ix.schema
 
         def change(writer) -> None:
-            for doc_id, group in groups.items():
-                for doc in every(lambda: searcher, Query.term_query(schema, "id", doc_id)):
-                    writer.delete_documents_by_term("id", doc_id)
-                    writer.add_document(to_document(replace(doc, copy_group=group)))
+            for start in range(0, len(ids), EVERY_CHUNK):
+                chunk = any_term(schema, "id", ids[start : start + EVERY_CHUNK])
+                for doc in every(self._released_searcher, chunk):
+                    writer.delete_documents_by_term("id", doc.id)
+                    writer.add_document(to_document(replace(doc, copy_group=groups[doc.id])))
 
         self._write(change)
 
