@@ -70,6 +70,13 @@ MISSING_DATE = "~"  # after every date: undated documents sort as the latest
 MAIN_TAG, DATES_TAG = "main", "dates"  # how facets name the query and the date filter
 STABLE_REPLICAS = ("shards.preference", "replica.base:stable:hash:q")  # one query, one replica
 MAX_SOLR_INT = 2**31 - 1
+# A page without snippets down to this many hits is fetched in one pass: each shard
+# sends its top hits with their fields at once, rather than their ids first and the
+# page's fields in a second round. That round cost some 0.9 ms of a 2.8 ms search at
+# 100,000 documents. Deeper pages would have every shard send every hit above them
+# whole, and snippets would be made for every shard's top hits, not the page's alone:
+# 1 ms more than the round saves.
+SINGLE_PASS_HITS = 100
 TEXT_FIELDS = {name: name for name in SEARCH_FIELDS} | TEXT_ALIASES
 VALUE_FIELD_NAMES = {name: f"f_{name}" for name in VALUE_FIELDS} | {"copies": "copy_group"}
 LABEL_FIELDS = {"author": "author_name", "signed": "signed_name", "article": "article_title"}
@@ -615,7 +622,10 @@ def page_params(matched: str, page: PageWanted) -> list[tuple[str, object]]:
         ("fl", "id,doc,body"),
         STABLE_REPLICAS,
     ]
-    if page.highlight and matched != EVERYTHING:
+    highlight = page.highlight and matched != EVERYTHING
+    if not highlight and page.offset + page.limit <= SINGLE_PASS_HITS:
+        params.append(("distrib.singlePass", "true"))
+    if highlight:
         params += [
             ("hl", "true"),
             ("hl.method", "unified"),

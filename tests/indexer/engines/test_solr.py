@@ -19,6 +19,7 @@ from indexer.engines.solr import SOLR_ENVIRONMENT, SolrTarget
 from indexer.engines.solr_cluster import SolrCluster, SolrUnavailable, configset_name
 from indexer.layout import IndexLayout
 from indexer.records import Article, Comment
+from indexer.search import run_search
 
 
 @pytest.fixture
@@ -229,3 +230,27 @@ def test_one_new_wildcard_is_listed_by_its_own_search(seed_index_solr, monkeypat
     )
     assert len(asked) == 2  # the listing ran past the bound: searched again, as listed
     assert 0 < bounded.total
+
+
+@pytest.mark.engines("solr")
+def test_pages_fetched_in_one_pass_or_two_hold_the_same_hits(seed_engine, monkeypatch):
+    """The first pages without snippets come from the shards in one pass, deeper ones in
+    two: paging through the two-shard seed index shows every hit once, whole, in the
+    order that one page of all the hits has."""
+
+    def pages(per_page: int) -> list[tuple[str, str, str]]:
+        shown = []
+        for page in range(1, 40):
+            request = SearchRequest(q="russia", page=page, per_page=per_page, highlight=False)
+            hits = run_search(seed_engine, request).hits
+            shown += [(hit.document.id, hit.document.author, hit.document.body) for hit in hits]
+            if not hits:
+                return shown
+        raise AssertionError("more pages than the seed has hits")
+
+    monkeypatch.setattr(solr, "SINGLE_PASS_HITS", 0)
+    whole = pages(per_page=50)
+    monkeypatch.setattr(solr, "SINGLE_PASS_HITS", 6)
+    paged = pages(per_page=3)
+    assert len(whole) > 6 and all(body for _, _, body in whole)
+    assert paged == whole
