@@ -116,9 +116,13 @@ def copy_groups(items: Iterable[tuple[str, str]], threshold: float = 0.8) -> lis
             keys.write(_band_keys(signatures, rows).tobytes())
         parents = array("q", range(len(ids)))
         load = lru_cache(maxsize=LOADED_SETS)(partial(_read, spill, offsets, sizes))
-        for band in range(bands if len(ids) else 0):
-            for members in _buckets(_band_column(keys, band, bands)):
-                _confirm(members, parents, sizes, load, threshold)
+        if len(ids):
+            keys.flush()
+            table = np.memmap(keys, np.int64, mode="r").reshape(-1, bands)  # a row a body
+            for band in range(bands):
+                for members in _buckets(np.array(table[:, band])):
+                    _confirm(members, parents, sizes, load, threshold)
+            del table
     roots = np.fromiter((_find(parents, index) for index in range(len(ids))), np.intp, len(ids))
     grouped = np.flatnonzero(np.bincount(roots, minlength=len(ids))[roots] > 1)
     groups: dict[int, list[str]] = defaultdict(list)
@@ -265,13 +269,6 @@ def _band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
     keys += np.uint64(rows ^ (int(_XXPRIME_5) ^ 3527539))
     keys[keys == _EMPTY] = 1546275796  # a hash is never -1
     return keys.view(np.int64)
-
-
-def _band_column(keys: BinaryIO, band: int, bands: int) -> np.ndarray:
-    """One band's keys of every body, from the file of their rows (one row a body)."""
-    keys.flush()
-    table = np.memmap(keys, np.int64, mode="r")
-    return np.array(table.reshape(-1, bands)[:, band])
 
 
 def _buckets(keys: np.ndarray) -> Iterator[list[int]]:
