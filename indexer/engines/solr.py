@@ -51,7 +51,7 @@ from indexer.query import (
     pattern_regex,
     suggest,
 )
-from indexer.snippets import SNIPPET_CHARS, Passage, joined
+from indexer.snippets import SNIPPET_CHARS, Passage
 
 POINTER = "solr.json"
 SOLR_ENVIRONMENT = "HUBBUB_SOLR"  # node addresses, separated by spaces or commas
@@ -590,27 +590,28 @@ def main_query(matched: str) -> str:
 
 def marked(text: str, body: str) -> Passage:
     """A highlighted passage as plain text and spans, with "…" where the body goes on."""
-    plain: list[str] = []
+    first, *marks = text.split(MARK_OPEN)
+    plain = [first.replace(MARK_CLOSE, "")]
     spans: list[tuple[int, int]] = []
-    length, start = 0, None
-    for piece in re.split(f"([{MARK_OPEN}{MARK_CLOSE}])", text):
-        if piece == MARK_OPEN:
-            start = length
-        elif piece == MARK_CLOSE:
-            if start is not None:
-                spans.append((start, length))
-            start = None
-        else:
-            plain.append(piece)
-            length += len(piece)
+    length = len(plain[0])
+    for piece in marks:
+        inside, closed, rest = piece.partition(MARK_CLOSE)
+        if closed:
+            spans.append((length, length + len(inside)))
+        rest = rest.replace(MARK_CLOSE, "")
+        plain += [inside, rest]
+        length += len(inside) + len(rest)
     whole = "".join(plain)
     fragment = whole.strip()
     shift = len(whole) - len(whole.lstrip())
-    inside = [(a - shift, b - shift) for a, b in spans if shift <= a and b - shift <= len(fragment)]
     trimmed = body.strip()
     before = "" if trimmed.startswith(fragment) else "… "
     after = "" if trimmed.endswith(fragment) else " …"
-    return joined([before, Passage(fragment, tuple(inside)), after])
+    moved = len(before) - shift
+    inside_spans = tuple(
+        (a + moved, b + moved) for a, b in spans if shift <= a and b - shift <= len(fragment)
+    )
+    return Passage(before + fragment + after, inside_spans)
 
 
 def page_params(matched: str, page: PageWanted) -> list[tuple[str, object]]:
@@ -630,7 +631,6 @@ def page_params(matched: str, page: PageWanted) -> list[tuple[str, object]]:
             ("hl", "true"),
             ("hl.method", "unified"),
             ("hl.fl", "body"),
-            ("hl.q", f"{{!lucene q.op=OR}}{matched}"),
             ("hl.snippets", 1),
             ("hl.fragsize", SNIPPET_CHARS),
             ("hl.fragsizeIsMinimum", "false"),
