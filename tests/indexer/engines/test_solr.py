@@ -7,9 +7,12 @@ import re
 import socket
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer import Archive, SearchRequest, SolrError
 from indexer.cli import cli
@@ -254,3 +257,35 @@ def test_pages_fetched_in_one_pass_or_two_hold_the_same_hits(seed_engine, monkey
     paged = pages(per_page=3)
     assert len(whole) > 6 and all(body for _, _, body in whole)
     assert paged == whole
+
+
+WORDS = st.text(alphabet="abcé&=+ %", min_size=1, max_size=6).filter(lambda w: w.strip() == w)
+
+
+@given(
+    st.lists(st.tuples(WORDS, st.booleans()), min_size=1, max_size=8),
+    st.sampled_from(["", "Before it. "]),
+    st.sampled_from(["", " After it."]),
+)
+def test_a_highlighted_passage_keeps_what_solr_marked(words, before, after):
+    """Solr's marks become spans over the same words, with "…" where the body goes on."""
+    text = " ".join(f"{solr.MARK_OPEN}{w}{solr.MARK_CLOSE}" if hit else w for w, hit in words)
+    plain = " ".join(w for w, _ in words)
+    passage = solr.marked(f" {text} ", before + plain + after)
+    expected = " ".join(f"<{w}>" if hit else w for w, hit in words)
+    opening = "… " if before else ""
+    closing = " …" if after else ""
+    assert passage.wrapped("<", ">") == opening + expected + closing
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["q", "fq", "hl.fl"]),
+            st.text(max_size=solr_http.REMEMBERED_FIELD_CHARS + 20),
+        ),
+        max_size=6,
+    )
+)
+def test_a_request_form_is_encoded_as_urlencode_would(fields):
+    assert solr_http.form(fields) == urlencode(fields)
