@@ -36,13 +36,20 @@ class Latency:
     p95_low: float
     p95_high: float
     hits: list[int]  # each query's total in the first pass: did the engines find alike
+    # The median of each text's first run in the pass's process: what a text costs
+    # before anything the process keeps (a wildcard's terms, say) has it.
+    first_median: float = 0.0
 
     @classmethod
-    def of(cls, seconds: Sequence[float], hits: list[int]) -> Latency:
-        """One pass's figures."""
+    def of(cls, seconds: Sequence[float], hits: list[int], texts: Sequence[str] = ()) -> Latency:
+        """One pass's figures; `texts` are the queries' texts, in the same order."""
         ms = [s * 1000 for s in seconds]
         p95 = percentile(ms, 0.95)
-        return cls(len(ms), 1, statistics.median(ms), p95, p95, p95, hits)
+        firsts: dict[str, float] = {}
+        for text, spent in zip(texts, ms, strict=False):
+            firsts.setdefault(text, spent)
+        first = statistics.median(firsts.values()) if firsts else 0.0
+        return cls(len(ms), 1, statistics.median(ms), p95, p95, p95, hits, first)
 
 
     @classmethod
@@ -57,6 +64,7 @@ class Latency:
             min(p95s),
             max(p95s),
             passes[0]["hits"],
+            statistics.median(found.get("first_median", 0.0) for found in passes),
         )
 
 
@@ -141,6 +149,7 @@ def run_queries(engine: str, folder: Path, mix: dict[str, list[Query]], cap: flo
             seconds.append(time.perf_counter() - before)
             if time.perf_counter() - kind_started > cap:
                 break
-        latencies[kind] = asdict(Latency.of(seconds, hits))
+        texts = [query.text for query in queries[: len(seconds)]]
+        latencies[kind] = asdict(Latency.of(seconds, hits, texts))
     adapter.close()
     return {"open_s": opened - started, "first_s": warmed - opened, "latency": latencies}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sqlite3
@@ -175,14 +176,22 @@ def passes_note(results: dict) -> str:
     )
     if passes < 2:
         return note + "."
+    count = results["queries"]
+    upper = count - math.ceil(0.95 * (count - 1))  # the faster of the two, counted from the top
     return (
         note + f", in {passes} passes over the whole mix, the engines taking turns pass by"
         " pass, each pass in a fresh process, so that a busy moment of the machine falls on"
         " every engine alike. A median or p95 is the median of the passes' figures, and"
-        " [low–high] after a p95 gives the lowest and highest pass's: one pass of 40 queries"
-        " puts its p95 between the second and third slowest query, where a single pause"
-        " moves it."
+        " [low–high] after a p95 gives the lowest and highest pass's: one pass of"
+        f" {count} queries puts its p95 between its {ordinal(upper)} and {ordinal(upper + 1)}"
+        " slowest query, where a single pause moves it."
     )
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def p95_with_spread(lat: dict) -> str:

@@ -20,3 +20,11 @@ def test_one_slow_pass_moves_the_spread_not_the_p95():
 def test_a_single_pass_reports_its_p95_alone():
     latency = Latency.of([0.002] * 10, hits=[3] * 10)
     assert p95_with_spread(vars(latency)) == "2.00"
+
+
+def test_each_texts_first_run_is_reported_apart_from_its_repeats():
+    texts = ["gov*", "mar*", "gov*", "mar*", "gov*", "pol*", "pol*"]
+    seconds = [0.009, 0.007, 0.001, 0.001, 0.001, 0.005, 0.001]
+    latency = Latency.of(seconds, hits=[1] * 7, texts=texts)
+    assert latency.first_median == 7.0
+    assert latency.median == 1.0
