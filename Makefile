@@ -84,7 +84,7 @@ bench-million: $(VENV)/.bench-installed
 	  --out docs/benchmarks-million.md --plot docs/benchmarks-million.png
 
 bench-solr: $(VENV)/.bench-installed
-	$(BIN)/python -m bench.solr --sizes 100000,1000000 --out docs/benchmarks-solr.md
+	$(BIN)/python -m bench.solr --sizes 100000,1000000 --queries 200 --out docs/benchmarks-solr.md
 
 # Comment-extraction fidelity (bench/fidelity.py, docs/fidelity.md): the HTML reader scored
 # against the hand-labelled saved pages in tests/fixtures/html/families; a report, never fails.

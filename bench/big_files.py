@@ -4,7 +4,10 @@ benchmark's articles, and indexed by the command as a user runs it, in a child p
 whose memory (the whole process tree) and progress output are watched.
 
     python -m bench.big_files --jsonl-gib 2 --wxr-mib 500 --engine tantivy \\
-        --out docs/benchmarks-big-files.md
+        --memory-limit-mib 1024 --out docs/benchmarks-big-files.md
+
+With `--memory-limit-mib`, each file is indexed a second time in a memory cgroup of
+that hard limit (root, Linux), which shows whether the run fits in it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -46,20 +50,30 @@ WXR_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 \t<wp:wxr_version>1.2</wp:wxr_version>
 """
 WXR_TAIL = "</channel>\n</rss>\n"
-REPORT_INTRO = """Written by `python -m bench.big_files --jsonl-gib 2 --wxr-mib 500 --engine tantivy
---out docs/benchmarks-big-files.md`: a JSON-lines dump and a WordPress export of the
-benchmark's articles and comments, each generated to its size and written as it is
-generated, then indexed by `hubbub index FILE --engine tantivy`, the command as a user
-runs it, into a new index. Peak memory is the sum of each process's own peak (`VmHWM`)
-over the command's process tree, sampled every quarter second: an upper bound on what
-the tree held at once. It counts the pages of files mapped into memory too, such as
-tantivy's segment files while a merge reads them, which the kernel takes back when
-memory runs short; anonymous memory at its peak is the tree's `RssAnon`, summed at
-each sample, without them. Progress is what the command printed (a line every 2 s when
-its output is not a terminal), as the share of the bar filled, at a quarter, a half and
-three quarters of the run's time and at its end: the file's bytes read, or, for a
-file whose every line is read before its first thread (JSON lines), its bytes read
-for the first quarter of the bar and its records written for the rest."""
+REPORT_INTRO = """Written by `python -m bench.big_files --jsonl-gib 2 --wxr-mib 500
+--engine tantivy --memory-limit-mib 1024 --out docs/benchmarks-big-files.md` (as root,
+on Linux): a JSON-lines dump and a WordPress export of the benchmark's articles and
+comments, each generated to its size and written as it is generated, then indexed by
+`hubbub index FILE --engine tantivy`, the command as a user runs it, into a new index.
+Peak memory is the sum of each process's own peak (`VmHWM`) over the command's process
+tree, sampled every quarter second: an upper bound on what the tree held at once. It
+counts the pages of files mapped into memory too, such as tantivy's segment files while
+a merge reads them, which the kernel takes back when memory runs short; anonymous memory
+at its peak is the tree's `RssAnon`, summed at each sample, without them. Progress is
+what the command printed (a line every 2 s when its output is not a terminal), as the
+share of the bar filled, at a quarter, a half and three quarters of the run's time and
+at its end: the file's bytes read, or, for a file whose every line is read before its
+first thread (JSON lines), its bytes read for the first quarter of the bar and its
+records written for the rest.
+
+Each file is then indexed again by the same command inside a memory cgroup with a hard
+limit of 1 GiB (`memory.limit_in_bytes` in cgroup v1, `memory.max` in v2). The kernel
+keeps the group under its limit. It first takes back pages it can read again, the pages
+of mapped files among them. When anonymous memory alone would pass the limit, it kills a
+process of the group. So a run that completes there needed no more than the limit. Its
+row's peak memory is what the limit left resident; the group's own peak
+(`memory.max_usage_in_bytes`, `memory.peak`) counts every page charged to it, the pages
+of files it wrote or first read included."""
 
 
 @dataclass
@@ -81,6 +95,62 @@ class Run:
     anonymous_mib: float  # the tree's anonymous memory at its highest, pages of files left out
     progress: list[tuple[float, float]] = field(default_factory=list)  # (seconds, share)
     skipped: list[str] = field(default_factory=list)
+    limit_mib: float | None = None  # the hard memory limit it ran under, if any
+    charged_mib: float | None = None  # the most that limit's group held at once
+
+
+@dataclass(frozen=True)
+class MemoryLimit:
+    """A memory cgroup that holds the command under a hard limit. Before the group
+    passes its limit the kernel takes back pages it can read again (files' pages,
+    mapped ones among them), and it kills a process of the group when what it cannot
+    take back, anonymous memory, would pass it: a run that completes under the limit
+    needed no more memory than that."""
+
+    folder: Path
+    limit_mib: float
+    peak_name: str  # the file giving the most the group held at once, pages of files included
+
+    @classmethod
+    @contextmanager
+    def made(cls, limit_mib: float) -> Iterator[MemoryLimit]:
+        """A new group under cgroup v1's memory hierarchy or cgroup v2's, removed after."""
+        root, limit_name, peak_name = _memory_hierarchy()
+        group = root / f"hubbub-bench-{os.getpid()}"
+        try:
+            group.mkdir()
+            (group / limit_name).write_text(str(int(limit_mib * 2**20)))
+        except OSError as error:
+            raise SystemExit(f"--memory-limit-mib: cannot make {group}: {error}") from error
+        try:
+            yield cls(group, limit_mib, peak_name)
+        finally:
+            group.rmdir()
+
+    def admit(self) -> None:
+        """Move this process into the group, and so whatever it starts afterwards."""
+        (self.folder / "cgroup.procs").write_text(str(os.getpid()))
+
+    def charged_mib(self) -> float:
+        return int(_read(self.folder / self.peak_name)) / 2**20
+
+
+def _memory_hierarchy() -> tuple[Path, str, str]:
+    """Where memory cgroups are made, with the names of a group's limit and peak files:
+    cgroup v1's memory hierarchy, else cgroup v2's when it hands memory down."""
+    v1, v2 = Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup")
+    if (v1 / "memory.limit_in_bytes").exists():
+        return v1, "memory.limit_in_bytes", "memory.max_usage_in_bytes"
+    if "memory" in _read(v2 / "cgroup.subtree_control").split():
+        return v2, "memory.max", "memory.peak"
+    raise SystemExit("--memory-limit-mib needs a memory cgroup, and none can be made here")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 def write_sized(
@@ -165,9 +235,15 @@ def hubbub_command() -> list[str]:
     return [found]
 
 
-def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] = ()) -> Run:
+def index_file(
+    path: Path,
+    index_dir: Path,
+    engine: str,
+    options: Sequence[str] = (),
+    limit: MemoryLimit | None = None,
+) -> Run:
     """`hubbub index FILE` into a new index, its process tree's memory sampled and its
-    progress lines read as it runs."""
+    progress lines read as it runs; under `limit` when one is given."""
     shutil.rmtree(index_dir, ignore_errors=True)
     command = [*hubbub_command(), "index", str(path), "--index", str(index_dir)]
     command += ["--engine", engine, "--json", *options]
@@ -176,7 +252,11 @@ def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] 
     lines: list[tuple[float, str]] = []
     started = time.perf_counter()
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=limit.admit if limit else None,  # before exec: all its memory is counted
     ) as child:
         reader = threading.Thread(target=_read_lines, args=(child.stderr, lines, started))
         reader.start()
@@ -188,6 +268,8 @@ def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] 
         reader.join()
     if child.returncode:
         errors = "\n".join(line for _, line in lines[-5:])
+        if limit and child.returncode == -9:
+            errors = f"killed, over the memory limit of {limit.limit_mib:,.0f} MiB? {errors}"
         raise RuntimeError(f"hubbub index failed ({child.returncode}): {errors}")
     summary = json.loads(output)
     return Run(
@@ -197,6 +279,8 @@ def index_file(path: Path, index_dir: Path, engine: str, options: Sequence[str] 
         anonymous_mib=anonymous,
         progress=progress_seen(lines),
         skipped=[f"{entry['path']}: {entry['reason']}" for entry in summary["skipped"]],
+        limit_mib=limit.limit_mib if limit else None,
+        charged_mib=limit.charged_mib() if limit else None,
     )
 
 
@@ -297,13 +381,23 @@ def report(measured: list[tuple[str, Written, Run]], engine: str) -> str:
     header.append("progress shown at ¼ · ½ · ¾ of the time · end")
     goals = []
     for name, written, run in measured:
-        goals.append(
-            [
-                f"{name}: peak memory under {PEAK_GOAL_MIB / 1024:.0f} GiB",
-                f"{run.peak_mib:,.0f} MiB",
-                met(run.peak_mib < PEAK_GOAL_MIB),
-            ]
-        )
+        if run.limit_mib is None:
+            goals.append(
+                [
+                    f"{name}: peak memory under {PEAK_GOAL_MIB / 1024:.0f} GiB",
+                    f"{run.peak_mib:,.0f} MiB",
+                    met(run.peak_mib < PEAK_GOAL_MIB),
+                ]
+            )
+        else:
+            goals.append(
+                [
+                    f"{name}: indexed whole under a hard memory limit of {run.limit_mib:,.0f} MiB",
+                    f"the limit's group held {run.charged_mib or 0:,.0f} MiB at most, pages of"
+                    " files included",
+                    met(whole(written, run) and run.limit_mib <= PEAK_GOAL_MIB),
+                ]
+            )
         indexed = f"{run.documents:,} of {written.documents:,} documents"
         if run.skipped:
             indexed += "; skipped: " + "; ".join(run.skipped)
@@ -319,21 +413,27 @@ def measure(
     work: Path,
     keep: bool = False,
     options: Sequence[str] = (),
+    limit: MemoryLimit | None = None,
 ) -> list[tuple[str, Written, Run]]:
-    """Write each file, index it (with the command's `options`), and unless `keep`
-    delete the file and its index."""
+    """Write each file of a size above 0, index it (with the command's `options`), and
+    with a `limit` index it again under that limit; unless `keep`, delete the file and
+    its index."""
     work.mkdir(parents=True, exist_ok=True)
     measured = []
     for name, write, size in (
         ("JSON lines", write_jsonl, jsonl_bytes),
         ("WordPress export", write_wxr, wxr_bytes),
     ):
+        if size <= 0:
+            continue
         suffix = ".jsonl" if write is write_jsonl else ".xml"
         path = work / f"big{suffix}"
         written = write(path, size)
         index_dir = work / f"index{suffix.replace('.', '-')}"
-        run = index_file(path, index_dir, engine, options)
-        measured.append((name, written, run))
+        measured.append((name, written, index_file(path, index_dir, engine, options)))
+        if limit:
+            run = index_file(path, index_dir, engine, options, limit)
+            measured.append((f"{name}, in a memory cgroup", written, run))
         if not keep:
             path.unlink()
             shutil.rmtree(index_dir, ignore_errors=True)
@@ -348,10 +448,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path("bench/.work/big-files"))
     parser.add_argument("--keep", action="store_true", help="keep the files and indexes")
     parser.add_argument("--out", type=Path, help="write the tables here as well")
-    args = parser.parse_args(argv)
-    measured = measure(
-        int(args.jsonl_gib * 2**30), int(args.wxr_mib * 2**20), args.engine, args.work, args.keep
+    parser.add_argument(
+        "--memory-limit-mib",
+        type=float,
+        help="run each command in a memory cgroup of this hard limit (root, Linux)",
     )
+    args = parser.parse_args(argv)
+    sizes = int(args.jsonl_gib * 2**30), int(args.wxr_mib * 2**20)
+    with ExitStack() as stack:
+        limit = None
+        if args.memory_limit_mib:
+            limit = stack.enter_context(MemoryLimit.made(args.memory_limit_mib))
+        measured = measure(*sizes, args.engine, args.work, args.keep, limit=limit)
     text = report(measured, args.engine)
     print(text)
     if args.out:

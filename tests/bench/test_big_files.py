@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from bench.big_files import main, measure, report, shown_at, write_wxr
+from bench.big_files import (
+    MemoryLimit,
+    index_file,
+    main,
+    measure,
+    report,
+    shown_at,
+    write_jsonl,
+    write_wxr,
+)
 from indexer.readers.wxr import parse_wxr
 
 SIZE = 2 * 2**20
@@ -55,3 +64,20 @@ def test_the_command_writes_its_tables(tmp_path, capsys):
     assert text.startswith("# Files larger than memory")
     assert text.count("| yes |") == 4 and "**no**" not in text
     assert not list(tmp_path.glob("big.*")), "the files are deleted once measured"
+
+
+def test_a_run_under_a_memory_limit_is_judged_by_it(tmp_path):
+    written = write_jsonl(tmp_path / "dump.jsonl", 256 * 1024)
+    with MemoryLimit.made(1024) as limit:
+        run = index_file(written.path, tmp_path / "index", "tantivy", limit=limit)
+    assert run.documents == written.documents
+    assert run.limit_mib == 1024 and 0 < (run.charged_mib or 0) < 1024
+    text = report([("JSON lines", written, run)], "tantivy")
+    assert "| JSON lines: indexed whole under a hard memory limit of 1,024 MiB |" in text
+    assert "| yes |" in text and "peak memory under" not in text
+
+
+def test_a_run_that_needs_more_than_its_limit_fails(tmp_path):
+    written = write_jsonl(tmp_path / "dump.jsonl", 256 * 1024)
+    with MemoryLimit.made(24) as limit, pytest.raises(RuntimeError, match="memory limit"):
+        index_file(written.path, tmp_path / "index", "tantivy", limit=limit)
