@@ -173,7 +173,8 @@ def decode(stored: str, body: str) -> Document:
         values[name] = datetime.fromisoformat(values[name]) if values[name] else None
     for name in LIST_NAMES:
         values[name] = tuple(values[name])
-    return Document(body=body, **values)
+    values["body"] = body
+    return Document.restored(values)
 
 
 def to_solr(doc: Document) -> dict[str, object]:

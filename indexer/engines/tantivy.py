@@ -137,7 +137,7 @@ def encode(doc: Document) -> bytes:
 
 
 def decode(data: bytes) -> Document:
-    return Document(*pickle.loads(data)[1:])
+    return Document.restored(zip(DOCUMENT_NAMES, pickle.loads(data)[1:], strict=True))
 
 
 def layout_of(searcher: tantivy.Searcher) -> int | None:
