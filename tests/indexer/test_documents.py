@@ -14,30 +14,20 @@ from indexer.engines import solr, tantivy
 
 texts = st.text(max_size=40)
 moments = st.none() | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2030, 1, 1))
+counts = st.integers(0, 10_000)
+text_fields = {field.name: texts for field in dataclasses.fields(Document) if field.type == "str"}
 documents = st.builds(
     Document,
-    id=texts,
-    kind=st.sampled_from(["article", "comment"]),
-    article_id=texts,
-    article_title=texts,
-    author=texts,
+    **text_fields | {"kind": st.sampled_from(["article", "comment"])},
     date=moments,
     article_date=moments,
-    position=st.integers(0, 10_000),
-    body=texts,
-    source_url=texts,
-    source=texts,
-    caption=texts,
-    parent=texts,
-    thread_length=st.integers(0, 10_000),
+    position=counts,
+    thread_length=counts,
+    replies=counts,
     signed=st.lists(texts, max_size=3).map(tuple),
     quotes=st.lists(texts, max_size=3).map(tuple),
-    copy_group=texts,
-    site=texts,
     votes=st.none() | st.integers(-1000, 1000),
     stand_in=st.booleans(),
-    replies=st.integers(0, 1000),
-    parent_author=texts,
 )
 
 
