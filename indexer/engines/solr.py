@@ -57,6 +57,10 @@ POINTER = "solr.json"
 SOLR_ENVIRONMENT = "HUBBUB_SOLR"  # node addresses, separated by spaces or commas
 TITLE_BOOST = 2
 MAX_BUCKETS = 100_000
+# Keys each shard sends beyond a facet's limit. A key among the top across shards may
+# rank lower on every shard alone; Solr's default (limit × 1.1 + 4) missed such keys in
+# 16 of 20 searches of 100,000 documents, 200 in 1 (a tie at the cut).
+OVERREQUEST = 200
 ADD_CHUNK = 2_000  # documents per update request
 DELETE_CHUNK = 256  # sources per delete-by-query
 PAGE_ROWS = 2_000  # documents per request when reading many
@@ -708,6 +712,7 @@ class SolrSnapshot:
                 "type": "terms",
                 "field": f"f_{name}",
                 "limit": min(limit, MAX_BUCKETS) + 1,
+                "overrequest": OVERREQUEST,
                 "refine": True,
                 "domain": domain,
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import socket
 import time
@@ -289,3 +290,30 @@ def test_a_highlighted_passage_keeps_what_solr_marked(words, before, after):
 )
 def test_a_request_form_is_encoded_as_urlencode_would(fields):
     assert solr_http.form(fields) == urlencode(fields)
+
+
+def test_the_top_authors_across_shards_are_the_archives_own(solr_cluster, tmp_path):
+    """An author can be among the most frequent of the archive while ranking lower on
+    each shard alone; the facet still shows the archive's top authors, counted exactly."""
+    counts = {f"commenter{n:03d}": 8 + (n * 7) % 9 for n in range(150)}
+    authors = [name for name, count in counts.items() for _ in range(count)]
+    random.Random(5).shuffle(authors)
+    articles = [
+        Article(
+            title=f"Story {n}",
+            body="A story about the harbour.",
+            comments=tuple(
+                Comment(author=name, body="about the harbour", position=i + 1)
+                for i, name in enumerate(authors[n * 40 : n * 40 + 40])
+            ),
+        )
+        for n in range(len(authors) // 40 + 1)
+    ]
+    archive = Archive.open(tmp_path / "index")
+    archive.index([], engine="solr", solr=SolrTarget(shards=2))
+    archive.add_records(articles, "made-in-code", engine="solr")
+
+    shown = archive.search(q="harbour", facets=("author",), facet_size=5).facets["author"]
+    best = sorted(counts.values(), reverse=True)[:5]
+    assert [value.count for value in shown[:5]] == best
+    assert all(counts[value.label] == value.count for value in shown)
