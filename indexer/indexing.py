@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -525,15 +526,18 @@ def index_paths(
         summary.rebuilt, summary.resumed = fresh, resumed is not None
         try:
             run = IndexRun(layout, generation, name, create=fresh and not resumed, target=solr)
-            files = archive_files(paths, summary)
-            summary.files_seen = len(files)
-            seen = {source_key(file) for file in files}
-            folders = [source_key(path) for path in paths if path.is_dir()]
-            for source in [s for s in run.manifest.files if under(s, folders) and s not in seen]:
-                run.remove(source)
-                summary.files_removed += 1
-            index_files(files, run, summary, progress, workers, column_map, max_file_bytes)
-            run.finish()
+            with closing(run.store):
+                files = archive_files(paths, summary)
+                summary.files_seen = len(files)
+                seen = {source_key(file) for file in files}
+                folders = [source_key(path) for path in paths if path.is_dir()]
+                for source in [
+                    s for s in run.manifest.files if under(s, folders) and s not in seen
+                ]:
+                    run.remove(source)
+                    summary.files_removed += 1
+                index_files(files, run, summary, progress, workers, column_map, max_file_bytes)
+                run.finish()
         except BaseException:
             if fresh and live is not None:  # a failed rebuild: give its space back now
                 discard(generation)
@@ -874,15 +878,16 @@ def remove_paths(
             raise IndexMissing(archive.no_index_message(index_dir))
         layout.tidy(discard=discard)
         run = IndexRun(layout, live, live_engine(layout, live), create=False)
-        for path in paths:
-            key = source_key(path)
-            matched = [s for s in run.manifest.files if s == key or under(s, [key])]
-            if not matched:
-                summary.skipped.append((shown(path), "not in the index"))
-            for source in matched:
-                run.remove(source)
-                summary.files_removed += 1
-        run.finish()
+        with closing(run.store):
+            for path in paths:
+                key = source_key(path)
+                matched = [s for s in run.manifest.files if s == key or under(s, [key])]
+                if not matched:
+                    summary.skipped.append((shown(path), "not in the index"))
+                for source in matched:
+                    run.remove(source)
+                    summary.files_removed += 1
+            run.finish()
         summary.generation = run.store.generation()
     return summary
 
@@ -905,10 +910,10 @@ def index_records(
         live = layout.current()
         name = chosen_engine(layout, live, engine, live is None)
         generation = live or layout.new_generation()
-        store = open_store(generation, name, create=live is None)
         documents = [doc for article in articles for doc in thread_documents(article, source)]
-        store.replace_sources({source: documents})
-        refresh_copy_groups(store)
+        with closing(open_store(generation, name, create=live is None)) as store:
+            store.replace_sources({source: documents})
+            refresh_copy_groups(store)
         if live is None:
             layout.write_manifest(generation, Manifest(name))
             store.publish()

@@ -188,6 +188,10 @@ class Store(Protocol):
     def generation(self) -> int:
         """A number that grows with every commit."""
 
+    def close(self) -> None:
+        """Let go of what writing holds once a run's commits are done, waiting for any
+        work the engine does after a commit in the background."""
+
     def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
         """Every comment's id, body and present copy group."""
 

@@ -355,6 +355,9 @@ class SolrStore:
             self._update(list(batch))
         self._commit()
 
+    def close(self) -> None:
+        """Nothing to do: every commit is whole when it returns."""
+
     def publish(self) -> None:
         """Point the alias readers search at this generation's collection."""
         self._cluster.point_alias(self._pointer.alias, self._pointer.collection)

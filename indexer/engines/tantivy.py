@@ -268,35 +268,55 @@ def disk_nearly_full(folder: Path) -> bool:
 
 
 class TantivyStore:
-    """The writing side: one generation folder of the index."""
+    """The writing side: one generation folder of the index.
+
+    One writer serves every commit of a run, and segments merge in its background
+    threads while the next batch is read; `close` waits for the merges once, at the end.
+    """
 
     def __init__(self, generation: Path, create: bool = False) -> None:
         self._path = generation
+        self._writer = None
         if create:
             with disk_errors(generation):
                 self._ix = tantivy.Index(build_schema(), path=str(generation), reuse=False)
         else:
             self._ix = opened(generation)
 
+    def _opened_writer(self):
+        if self._writer is None:
+            try:
+                self._writer = self._ix.writer(WRITER_HEAP, WRITER_THREADS)
+            except ValueError as error:
+                raise IndexLocked(
+                    "Another process is writing to this index; try again when it has finished."
+                ) from error
+        return self._writer
+
     def _write(self, change) -> None:
         """Run `change(writer)` and commit it, or roll it back if it fails."""
-        try:
-            writer = self._ix.writer(WRITER_HEAP, WRITER_THREADS)
-        except ValueError as error:
-            raise IndexLocked(
-                "Another process is writing to this index; try again when it has finished."
-            ) from error
+        writer = self._opened_writer()
         with disk_errors(self._path):
             try:
                 change(writer)
                 writer.commit()
             except BaseException:
-                writer.rollback()
+                self._writer = None  # a writer whose threads failed takes nothing more
+                try:
+                    writer.rollback()
+                finally:
+                    writer.wait_merging_threads()  # frees the index's lock now
                 raise
             finally:
-                writer.wait_merging_threads()
                 give_back_freed_memory()
             self._ix.reload()
+
+    def close(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with disk_errors(self._path):
+                writer.wait_merging_threads()
+            give_back_freed_memory()
 
     def replace_sources(
         self,

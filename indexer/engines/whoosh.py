@@ -362,6 +362,9 @@ class WhooshStore:
 
         self._write(sum(len(docs) for docs in documents.values()), change)
 
+    def close(self) -> None:
+        """Nothing to do: every commit is whole when it returns."""
+
     def publish(self) -> None:
         """Nothing to do: readers follow the index folder's pointer."""
 
