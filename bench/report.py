@@ -297,6 +297,7 @@ def met(ok: bool) -> str:
 
 
 DUMP_PEAK_GOAL_MIB = 1536
+MILLION_BUILD_GOAL_S = 120
 
 
 def dump_table(dump: dict) -> str:
@@ -393,9 +394,9 @@ def targets_table(sizes: dict, dump: dict | None = None) -> str:
     if million:
         rows += [
             [
-                "tantivy engine: 1M documents indexed in under 5 minutes",
+                f"tantivy engine: 1M documents indexed in under {MILLION_BUILD_GOAL_S} s",
                 f"{million['build_s']:,.0f} s",
-                met(million["build_s"] < 300),
+                met(million["build_s"] < MILLION_BUILD_GOAL_S),
             ],
             [
                 "tantivy engine: facet-query p95 under 20 ms at 1M",
@@ -406,7 +407,8 @@ def targets_table(sizes: dict, dump: dict | None = None) -> str:
     else:
         rows.append(
             [
-                "tantivy engine at 1M: indexed in under 5 minutes, facet-query p95 under 20 ms",
+                f"tantivy engine at 1M: indexed in under {MILLION_BUILD_GOAL_S} s,"
+                " facet-query p95 under 20 ms",
                 "not measured in this run (`--sizes 1000000`)",
                 "",
             ]

@@ -49,7 +49,7 @@ def test_targets_met_and_missed_are_told_apart():
         "Whoosh engine, 100k: facet-query p95 at least 4 times plain `groupedby` Whoosh": "yes",
         "Whoosh engine, 100k: indexing at least 1.8 times the default single writer": "**no**",
         "tantivy engine, 100k: p95 within 1.5 times raw tantivy on every query type": "yes",
-        "tantivy engine at 1M: indexed in under 5 minutes, facet-query p95 under 20 ms": "",
+        "tantivy engine at 1M: indexed in under 120 s, facet-query p95 under 20 ms": "",
         WHOOSH_TERMS: "yes",
         TANTIVY_TERMS: "yes",
         "`/api/search` on the tantivy engine, 100k, 8 clients: 300 requests/s, p95 under 50 ms,"
@@ -88,9 +88,9 @@ def test_api_target_is_missed_on_any_failure():
 
 
 def test_million_targets_come_from_a_million_document_run():
-    sizes = {"1000000": {"engines": {"hubbub-tantivy": engine(4_000, 25.0, build_s=250.0)}}}
+    sizes = {"1000000": {"engines": {"hubbub-tantivy": engine(4_000, 25.0, build_s=110.0)}}}
     assert verdicts(sizes) == {
-        "tantivy engine: 1M documents indexed in under 5 minutes": "yes",
+        "tantivy engine: 1M documents indexed in under 120 s": "yes",
         "tantivy engine: facet-query p95 under 20 ms at 1M": "**no**",
         WHOOSH_TERMS: "",
         TANTIVY_TERMS: "",
@@ -111,3 +111,8 @@ def test_the_ratio_to_raw_tantivy_leaves_out_no_hit_searches_which_look_for_a_di
         "yes"
     )
     assert found[TANTIVY_TERMS] == "yes"
+
+
+def test_a_million_built_in_more_than_two_minutes_misses_its_target():
+    sizes = {"1000000": {"engines": {"hubbub-tantivy": engine(4_000, 5.0, build_s=172.0)}}}
+    assert verdicts(sizes)["tantivy engine: 1M documents indexed in under 120 s"] == "**no**"
