@@ -228,3 +228,29 @@ def test_an_export_over_the_size_given_is_read_from_the_file_not_loaded(
     summary = index_paths([path], index_dir, max_file_bytes=1024)
     assert not summary.skipped and summary.documents == whole.documents > 3
     assert ids(index_dir) == ids(tmp_path / "whole")
+
+
+@pytest.mark.engines()
+def test_a_run_stopped_between_parts_frees_the_index_for_the_next_in_the_same_process(
+    index_dir, tmp_path, engine_name, monkeypatch
+):
+    """Ctrl-C in the middle of a dump: what was committed stays, and the index's
+    writer is let go at once, not when the stopped run is collected."""
+    index_paths([write_thread(tmp_path / "page", "a.txt", "A page", "A comment.")], index_dir)
+    monkeypatch.setattr(indexing, "BATCH_DOCUMENTS", 10)
+    path = dump(tmp_path / "dump.jsonl")
+
+    def interrupt(done, total, written, read, size):
+        if written >= 25:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as stopped:  # its traceback holds the stopped run
+        index_paths([path], index_dir, progress=interrupt, engine=engine_name)
+    committed = total(index_dir) - 2
+    assert 0 < committed < ARTICLES * (1 + COMMENTS)
+
+    summary = index_paths([path], index_dir, wait=1)
+
+    assert summary.documents == ARTICLES * (1 + COMMENTS) - committed
+    assert total(index_dir) == 2 + ARTICLES * (1 + COMMENTS)
+    assert stopped.traceback
