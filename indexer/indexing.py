@@ -417,8 +417,11 @@ class IndexRun:
 
     def finish(self) -> None:
         """Commit what is left, then refresh copy groups if any commit, of this run or of
-        one that died before refreshing, has not had them refreshed."""
+        one that died before refreshing, has not had them refreshed. The engine's work
+        after the commits ends first: the passes over the whole index would otherwise
+        hold their memory beside it."""
         self.commit()
+        self.store.close()
         if self.manifest.joins_owed:
             join_split_threads(self.store, self.manifest.joins_owed)
             self.manifest.joins_owed = set()

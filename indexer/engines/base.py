@@ -189,8 +189,8 @@ class Store(Protocol):
         """A number that grows with every commit."""
 
     def close(self) -> None:
-        """Let go of what writing holds once a run's commits are done, waiting for any
-        work the engine does after a commit in the background."""
+        """Let go of what writing holds, waiting for any work the engine does after a
+        commit in the background; a later write takes it up again."""
 
     def comment_bodies(self) -> Iterator[tuple[str, str, str]]:
         """Every comment's id, body and present copy group."""

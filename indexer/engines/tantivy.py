@@ -270,8 +270,8 @@ def disk_nearly_full(folder: Path) -> bool:
 class TantivyStore:
     """The writing side: one generation folder of the index.
 
-    One writer serves every commit of a run, and segments merge in its background
-    threads while the next batch is read; `close` waits for the merges once, at the end.
+    One writer serves a run's commits, and segments merge in its background threads
+    while the next batch is read; `close` waits for the merges after the last commit.
     """
 
     def __init__(self, generation: Path, create: bool = False) -> None:
