@@ -125,7 +125,9 @@ def fold_author(name: str) -> str:
 def one_line(name: str) -> str:
     """A name on one line: a line break, tab or control character (JSON lines can hold
     them) would give its author a page no link can reach."""
-    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in name).split())
+    if not name.isprintable():  # printable text holds no control character
+        name = "".join(" " if unicodedata.category(c) == "Cc" else c for c in name)
+    return " ".join(name.split())
 
 
 def slugify(text: str, max_length: int = 60) -> str:

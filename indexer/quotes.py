@@ -82,7 +82,9 @@ def quoted_comments(comments: Sequence[Comment]) -> dict[int, list[int]]:
 def _passages(body: str) -> list[str]:
     """The quoted passages of `body`, at most `MAX_QUOTES_PER_COMMENT`, in order."""
     found = [(m.start(), m.group(1)) for m in _MARKED.finditer(body)]
-    found += [(m.start(), _LINE_MARKER.sub("", m.group())) for m in _QUOTED_LINES.finditer(body)]
+    if ">" in body:  # the search for quoted lines tries every line start otherwise
+        blocks = _QUOTED_LINES.finditer(body)
+        found += [(m.start(), _LINE_MARKER.sub("", m.group())) for m in blocks]
     found.sort()
     return [text for _, text in found if _long_enough(_normalise(text))][:MAX_QUOTES_PER_COMMENT]
 
