@@ -906,14 +906,15 @@ def index_records(
 
     For programs that build records themselves rather than reading files; a later
     run over files leaves `source` alone unless a file of that name is indexed.
-    `engine` is as for `index_paths`.
+    `engine` is as for `index_paths`. The articles are read once, as their documents
+    are written, so a generator of them need not fit in memory.
     """
     layout = IndexLayout(index_dir)
     with layout.writer_lock(wait, "index_records"):
         live = layout.current()
         name = chosen_engine(layout, live, engine, live is None)
         generation = live or layout.new_generation()
-        documents = [doc for article in articles for doc in thread_documents(article, source)]
+        documents = (doc for article in articles for doc in thread_documents(article, source))
         with closing(open_store(generation, name, create=live is None)) as store:
             store.replace_sources({source: documents})
             refresh_copy_groups(store)

@@ -16,7 +16,7 @@ posted more than once).
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -172,14 +172,17 @@ class Engine(Protocol):
 class Store(Protocol):
     def replace_sources(
         self,
-        documents: Mapping[str, Sequence[Document]],
+        documents: Mapping[str, Iterable[Document]],
         remove: Iterable[str] = (),
         appended: Collection[str] = (),
     ) -> None:
         """Drop the `remove` sources and make each given source's documents exactly
         these, in one atomic commit; the documents of an `appended` source join those
         the index holds of it (a file too large for one commit, committed in parts), each
-        replacing any of the same id (a part a stopped run committed, read again)."""
+        replacing any of the same id (a part a stopped run committed, read again).
+
+        Each source's documents are read once, as they come, so a generator of them is
+        never held in memory whole."""
 
     def publish(self) -> None:
         """Make this generation the one readers search, before the index folder's

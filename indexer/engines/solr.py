@@ -17,6 +17,7 @@ anything a server could make run as code.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -341,7 +342,7 @@ class SolrStore:
 
     def replace_sources(
         self,
-        documents: Mapping[str, Sequence[Document]],
+        documents: Mapping[str, Iterable[Document]],
         remove: Iterable[str] = (),
         appended: Collection[str] = (),
     ) -> None:
@@ -350,9 +351,9 @@ class SolrStore:
         replaced = [*remove, *(source for source in documents if source not in appended)]
         for sources in chunks(replaced, DELETE_CHUNK):
             self._update({"delete": {"query": any_of("source", sources)}})
-        added = [to_solr(doc) for docs in documents.values() for doc in docs]
-        for batch in chunks(added, ADD_CHUNK):
-            self._update(list(batch))
+        added = (to_solr(doc) for docs in documents.values() for doc in docs)
+        while batch := list(itertools.islice(added, ADD_CHUNK)):
+            self._update(batch)
         self._commit()
 
     def close(self) -> None:

@@ -321,7 +321,7 @@ class TantivyStore:
 
     def replace_sources(
         self,
-        documents: Mapping[str, Sequence[Document]],
+        documents: Mapping[str, Iterable[Document]],
         remove: Iterable[str] = (),
         appended: Collection[str] = (),
     ) -> None:

@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -87,6 +87,25 @@ def _writer_process_started(_: object) -> None:
 
 
 multiprocessing.util.register_after_fork(_writer_process_started, _writer_process_started)
+
+
+def counted(
+    documents: Mapping[str, Iterable[Document]], enough: int
+) -> tuple[dict[str, Iterable[Document]], int]:
+    """The same documents, and their number, counted no further than `enough`: of a
+    source given as a generator, only the first are read ahead, and they come first."""
+    ready: dict[str, Iterable[Document]] = {}
+    count = 0
+    for source, docs in documents.items():
+        if isinstance(docs, Sized):
+            ready[source] = docs
+            count += len(docs)
+        else:
+            rest = iter(docs)
+            first = list(itertools.islice(rest, max(enough - count, 0)))
+            ready[source] = itertools.chain(first, rest)
+            count += len(first)
+    return ready, count
 
 
 class AuthorFoldFilter(Filter):
@@ -344,10 +363,12 @@ class WhooshStore:
 
     def replace_sources(
         self,
-        documents: Mapping[str, Sequence[Document]],
+        documents: Mapping[str, Iterable[Document]],
         remove: Iterable[str] = (),
         appended: Collection[str] = (),
     ) -> None:
+        documents, count = counted(documents, PARALLEL_BATCH)
+
         def change(writer) -> None:
             for source in remove:
                 writer.delete_by_term("source", source)
@@ -360,7 +381,7 @@ class WhooshStore:
                         writer.delete_by_term("id", doc.id)
                     writer.add_document(**to_fields(doc, spelled))
 
-        self._write(sum(len(docs) for docs in documents.values()), change)
+        self._write(count, change)
 
     def close(self) -> None:
         """Nothing to do: every commit is whole when it returns."""

@@ -4,8 +4,9 @@ import pytest
 
 from indexer.engines import ENGINES, open_engine
 from indexer.engines.base import IndexLocked
-from indexer.indexing import EngineMismatch, index_paths, remove_paths
+from indexer.indexing import EngineMismatch, index_paths, index_records, remove_paths
 from indexer.layout import IndexLayout
+from indexer.records import Article, Comment
 from indexer.search import SearchRequest, search
 
 pytestmark = pytest.mark.engines()
@@ -32,6 +33,33 @@ def write_thread(folder: Path, name: str, title: str, comment: str) -> Path:
 
 def total(index_dir: Path, q: str = "") -> int:
     return search(open_engine(index_dir), SearchRequest(q=q)).total
+
+
+def test_records_from_a_generator_go_in_whole_read_once(index_dir, monkeypatch):
+    """A program may make its articles as they are written, more than memory holds; on
+    Whoosh the batch is large enough for its two writing processes."""
+    monkeypatch.setattr("indexer.engines.whoosh.PARALLEL_BATCH", 10)
+    made: list[int] = []
+
+    def reports():
+        for day in range(12):
+            made.append(day)
+            replies = tuple(
+                Comment(author=f"reader {n}", body=f"Reply {n} on day {day}.", position=n)
+                for n in (1, 2, 3)
+            )
+            yield Article(title=f"Harbour report {day}", body="The harbour.", comments=replies)
+
+    index_records(reports(), index_dir, "made-in-code")
+
+    assert made == list(range(12))
+    engine = open_engine(index_dir)
+    assert total(index_dir) == 48
+    assert total(index_dir, "harbour") == 12
+    for n in (1, 2, 3):
+        found = search(engine, SearchRequest(authors=(f"reader {n}",), per_page=20))
+        assert found.total == 12
+        assert {hit.document.position for hit in found.hits} == {n}
 
 
 def test_index_paths_counts_articles_and_comments(seed_path, index_dir):
