@@ -136,8 +136,10 @@ def _bare_name(text: str, allow_capitals: bool = False) -> str | None:
 
     A place in brackets after the name ("Jim (Texas)") is dropped.
     """
+    if len(text) > MAX_NAME_LENGTH:  # most last lines are prose: no pattern runs on them
+        return None
     words = _PLACE.sub("", text).split()
-    if not words or len(words) > MAX_NAME_WORDS or len(text) > MAX_NAME_LENGTH:
+    if not words or len(words) > MAX_NAME_WORDS:
         return None
     if not allow_capitals and len(text) > 2 and text.isupper():
         return None  # "WAKE UP INDIA" is shouted, not signed
