@@ -29,6 +29,7 @@ from pathlib import Path
 
 from indexer import engines as archive
 from indexer.copies import copy_groups
+from indexer.copy_finder import CopyFinder, Groups
 from indexer.documents import ARTICLE, Document, thread_documents
 from indexer.engines import SolrTarget, check_engine, discard, open_store
 from indexer.engines.base import IndexMissing, Store
@@ -306,6 +307,10 @@ class IndexRun:
         # this run; and the split threads whose parts this run put in several files.
         self.indexed_stand_ins: dict[str, set[str]] = {}
         self.written_stand_ins: dict[str, set[str]] = {}
+        self.copies = CopyFinder()
+        if not create:
+            self.copies.give_up()  # the index holds comments this run does not write
+        self.committed: set[str] = set()  # the files this run has committed documents of
 
     def add(self, source: str, documents: list[Document], record: FileRecord) -> None:
         self.batch[source] = documents
@@ -405,8 +410,13 @@ class IndexRun:
         return None if indexed in self.rewritten else indexed
 
     def commit(self) -> None:
+        if self.removals or (self.committed & self.batch.keys()) - self.appending:
+            self.copies.give_up()  # documents written before are replaced
         if self.batch or self.removals:
             self.store.replace_sources(self.batch, remove=self.removals, appended=self.appending)
+            for documents in self.batch.values():
+                self.copies.note(documents)
+            self.committed.update(self.batch)
             self.manifest.copies_owed = True
             self.manifest_changed = True
         if self.manifest_changed:
@@ -414,6 +424,11 @@ class IndexRun:
         self.batch, self.removals, self.pending_documents = {}, [], 0
         self.appending = set()
         self.manifest_changed = False
+
+    def close(self) -> None:
+        """Let the store and the copy finder go, whether the run finished or failed."""
+        self.copies.close()
+        self.store.close()
 
     def finish(self) -> None:
         """Commit what is left, then refresh copy groups if any commit, of this run or of
@@ -423,24 +438,31 @@ class IndexRun:
         self.commit()
         self.store.close()
         if self.manifest.joins_owed:
+            self.copies.give_up()  # joining split threads rewrites their comments
             join_split_threads(self.store, self.manifest.joins_owed)
             self.manifest.joins_owed = set()
             self.layout.write_manifest(self.generation, self.manifest)
         if self.manifest.copies_owed:
-            refresh_copy_groups(self.store)
+            refresh_copy_groups(self.store, self.copies.groups())
             self.manifest.copies_owed = False
             self.layout.write_manifest(self.generation, self.manifest)
 
 
-def refresh_copy_groups(store: Store) -> int:
+def refresh_copy_groups(store: Store, found: Groups | None = None) -> int:
     """Group the comments posted more than once, across the whole archive.
 
     Runs after the documents are in: a new comment may copy one indexed long ago.
     Bodies are read as the store gives them, not held; only comments whose group
-    changed are rewritten.
+    changed are rewritten. `found` are the groups of an index whose every comment was
+    written in no group by this run (`CopyFinder`): then no body is read back.
 
     :return: how many comments changed group.
     """
+    if found is not None:
+        changes = {doc_id: group[0] for group in found for doc_id in group}
+        if changes:
+            store.set_copy_groups(changes)
+        return len(changes)
     grouped: dict[str, str] = {}  # the comments in a group now, and their group
 
     def bodies() -> Iterator[tuple[str, str]]:
@@ -529,7 +551,7 @@ def index_paths(
         summary.rebuilt, summary.resumed = fresh, resumed is not None
         try:
             run = IndexRun(layout, generation, name, create=fresh and not resumed, target=solr)
-            with closing(run.store):
+            with closing(run):
                 files = archive_files(paths, summary)
                 summary.files_seen = len(files)
                 seen = {source_key(file) for file in files}
@@ -881,7 +903,7 @@ def remove_paths(
             raise IndexMissing(archive.no_index_message(index_dir))
         layout.tidy(discard=discard)
         run = IndexRun(layout, live, live_engine(layout, live), create=False)
-        with closing(run.store):
+        with closing(run):
             for path in paths:
                 key = source_key(path)
                 matched = [s for s in run.manifest.files if s == key or under(s, [key])]
@@ -915,9 +937,13 @@ def index_records(
         name = chosen_engine(layout, live, engine, live is None)
         generation = live or layout.new_generation()
         documents = (doc for article in articles for doc in thread_documents(article, source))
-        with closing(open_store(generation, name, create=live is None)) as store:
-            store.replace_sources({source: documents})
-            refresh_copy_groups(store)
+        copies = CopyFinder()
+        if live is not None:
+            copies.give_up()  # the index holds comments this run does not write
+        store = open_store(generation, name, create=live is None)
+        with closing(store), closing(copies):
+            store.replace_sources({source: copies.passing(documents)})
+            refresh_copy_groups(store, copies.groups())
         if live is None:
             layout.write_manifest(generation, Manifest(name))
             store.publish()

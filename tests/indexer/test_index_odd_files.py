@@ -305,7 +305,7 @@ def test_copy_groups_a_run_died_before_refreshing_are_refreshed_by_the_next(
     index_paths([folder], index_dir)
     write_thread(folder, "b.txt", "Second thread", REPOST)
 
-    def killed(store: object) -> int:
+    def killed(*args: object) -> int:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched:
