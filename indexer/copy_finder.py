@@ -26,7 +26,7 @@ from multiprocessing.process import BaseProcess
 
 from indexer.copies import copy_groups
 from indexer.documents import COMMENT, Document
-from indexer.processes import leave_with_parent
+from indexer.processes import leave_with_parent, stop
 
 # Below this many comments, starting a process (about half a second) costs more than
 # finding their groups after the last commit.
@@ -85,15 +85,8 @@ class CopyFinder:
 
     def close(self) -> None:
         """Stop the process, if it still runs, and let it go."""
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join()
-            self._process.close()
-            self._process = None
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        stop(self._process, self._connection)
+        self._process, self._connection = None, None
 
     def _take(self, doc: Document) -> None:
         if self.given_up or doc.kind != COMMENT:

@@ -11,6 +11,8 @@ import os
 import signal
 import threading
 import time
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_SECONDS = 1.0
@@ -34,3 +36,14 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(1)
+
+
+def stop(process: BaseProcess | None, connection: Connection | None) -> None:
+    """Kill a helper process if it still runs, wait for it, and close our end of its pipe."""
+    if process is not None:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        process.close()
+    if connection is not None:
+        connection.close()

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from indexer.documents import Document, thread_documents
-from indexer.processes import leave_with_parent
+from indexer.processes import leave_with_parent, stop
 from indexer.readers import ReaderError, read_contents
 from indexer.readers.comment_mining import RECORD_MINING
 from indexer.records import Article, FileContents
@@ -289,15 +289,8 @@ class ReadAhead:
 
     def close(self) -> None:
         """Stop the reader process, if it still runs, and let it go."""
-        if self.process is not None:
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-            self.process.close()
-            self.process = None
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+        stop(self.process, self.connection)
+        self.process, self.connection = None, None
 
     def __enter__(self) -> ReadAhead:
         return self
