@@ -12,7 +12,10 @@ order the comments come in: here the order they were written, there the index's.
 A run that writes fewer than `APART_MIN_COMMENTS` comments finds their groups in its
 own process at its end, still without reading them back. If the process cannot start
 or breaks, or the run writes anything but new documents, the finder gives up and the
-pass over the index runs as before.
+pass over the index runs as before. It also gives up past `MAX_COMMENTS`: the
+process's memory grows with the comments it holds, beside the writer's (115 MiB at its
+peak for 181,813 comments), and the pass after the writer is done keeps a very large
+run within the memory it was measured in.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from indexer.processes import leave_with_parent, stop
 # finding their groups after the last commit.
 APART_MIN_COMMENTS = 20_000
 SENT_COMMENTS = 1_000  # comments sent to the process at a time
+MAX_COMMENTS = 1_000_000
 
 Groups = list[list[str]]
 
@@ -43,6 +47,7 @@ class CopyFinder:
         self._held: list[tuple[str, str]] = []
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
+        self._taken = 0
         self.given_up = False
 
     def note(self, documents: Iterable[Document]) -> None:
@@ -90,6 +95,10 @@ class CopyFinder:
 
     def _take(self, doc: Document) -> None:
         if self.given_up or doc.kind != COMMENT:
+            return
+        self._taken += 1
+        if self._taken > MAX_COMMENTS:
+            self.give_up()
             return
         self._held.append((doc.id, doc.body))
         if self._connection is None and len(self._held) >= APART_MIN_COMMENTS:

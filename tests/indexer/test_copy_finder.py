@@ -135,3 +135,19 @@ def test_a_finder_finds_the_groups_of_what_it_was_given(monkeypatch):
         assert finder.groups() == [["c1", "c3"]]
     finally:
         finder.close()
+
+
+def test_a_finder_gives_up_past_its_bound_and_lets_its_process_go(monkeypatch):
+    monkeypatch.setattr("indexer.copy_finder.APART_MIN_COMMENTS", 2)
+    monkeypatch.setattr("indexer.copy_finder.MAX_COMMENTS", 3)
+    body = labelled()[0]["body"]
+    finder = CopyFinder()
+    try:
+        finder.note([comment(n, body) for n in (1, 2, 3)])
+        process = finder._process
+        assert process is not None and not finder.given_up
+        finder.note([comment(4, body)])
+        assert finder.given_up and finder._process is None
+        assert finder.groups() is None
+    finally:
+        finder.close()
