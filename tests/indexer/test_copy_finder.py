@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -107,47 +108,43 @@ def comment(number: int, body: str) -> Document:
     )  # fmt: skip
 
 
-def test_a_finder_whose_process_is_killed_gives_up_for_the_pass_over_the_index(monkeypatch):
+REPOST = labelled()[0]["body"]
+
+
+@pytest.fixture
+def finder(monkeypatch) -> Iterator[CopyFinder]:
+    """A finder that starts its process from the second comment."""
     monkeypatch.setattr("indexer.copy_finder.APART_MIN_COMMENTS", 2)
+    found = CopyFinder()
+    yield found
+    found.close()
+
+
+def test_a_finder_whose_process_is_killed_gives_up_for_the_pass_over_the_index(
+    finder, monkeypatch
+):
     monkeypatch.setattr("indexer.copy_finder.SENT_COMMENTS", 1)
-    body = labelled()[0]["body"]
-    finder = CopyFinder()
-    try:
-        finder.note([comment(1, body), comment(2, body)])
-        assert finder._process is not None
-        os.kill(finder._process.pid, signal.SIGKILL)
-        finder._process.join(10)
-        finder.note([comment(3, body)])
-        assert finder.groups() is None
-        assert finder.given_up
-    finally:
-        finder.close()
+    finder.note([comment(1, REPOST), comment(2, REPOST)])
+    assert finder._process is not None
+    os.kill(finder._process.pid, signal.SIGKILL)
+    finder._process.join(10)
+    finder.note([comment(3, REPOST)])
+    assert finder.groups() is None
+    assert finder.given_up
 
 
-def test_a_finder_finds_the_groups_of_what_it_was_given(monkeypatch):
-    monkeypatch.setattr("indexer.copy_finder.APART_MIN_COMMENTS", 2)
-    body = labelled()[0]["body"]
-    finder = CopyFinder()
-    with_articles = [comment(1, body), comment(2, "Something else, said once."), comment(3, body)]
-    try:
-        passed = list(finder.passing(with_articles))
-        assert passed == with_articles
-        assert finder.groups() == [["c1", "c3"]]
-    finally:
-        finder.close()
+def test_a_finder_finds_the_groups_of_what_it_was_given(finder):
+    once = "Something else, said once."
+    with_articles = [comment(1, REPOST), comment(2, once), comment(3, REPOST)]
+    passed = list(finder.passing(with_articles))
+    assert passed == with_articles
+    assert finder.groups() == [["c1", "c3"]]
 
 
-def test_a_finder_gives_up_past_its_bound_and_lets_its_process_go(monkeypatch):
-    monkeypatch.setattr("indexer.copy_finder.APART_MIN_COMMENTS", 2)
+def test_a_finder_gives_up_past_its_bound_and_lets_its_process_go(finder, monkeypatch):
     monkeypatch.setattr("indexer.copy_finder.MAX_COMMENTS", 3)
-    body = labelled()[0]["body"]
-    finder = CopyFinder()
-    try:
-        finder.note([comment(n, body) for n in (1, 2, 3)])
-        process = finder._process
-        assert process is not None and not finder.given_up
-        finder.note([comment(4, body)])
-        assert finder.given_up and finder._process is None
-        assert finder.groups() is None
-    finally:
-        finder.close()
+    finder.note([comment(n, REPOST) for n in (1, 2, 3)])
+    assert finder._process is not None and not finder.given_up
+    finder.note([comment(4, REPOST)])
+    assert finder.given_up and finder._process is None
+    assert finder.groups() is None
