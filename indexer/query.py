@@ -8,9 +8,12 @@ misspellings the same way (`suggest`), each from its own index's words.
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import threading
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from indexer.engines.base import QuerySyntaxError
@@ -28,7 +31,9 @@ OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too many words
 FUZZY_DISTANCE = re.compile(r"~(\d+)")
 MAX_EDITS = 2
-MAX_EXPANSIONS = 1024  # index terms one wildcard or fuzzy term stands for, at most
+MAX_EXPANSIONS = 1024  # index terms one wildcard term stands for, at most
+FUZZY_WORDS = 64  # words one fuzzy word stands for, at most, the nearest first
+KEPT_FUZZY_WORDS = 256  # fuzzy words whose words a lexicon remembers
 MAX_SUGGESTED_WORDS = 8  # distinct words a did-you-mean looks up
 MAX_DEPTH = 32  # brackets within brackets; deeper is refused, not recursed into
 
@@ -310,6 +315,92 @@ def edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         before, row = row, current
     return row[-1]
+
+
+def words_within(
+    word: str, edits: int, lexicon: Sequence[str], limit: int = FUZZY_WORDS
+) -> list[str]:
+    """The words of `lexicon` (sorted, as written) within `edits` of `word`, the
+    nearest first, then in the lexicon's order, at most `limit`: what a fuzzy word
+    (`governmnt~1`) stands for. Words are compared as written, before stemming: the
+    stem of a misspelt word can lie further from the index's stems than the word
+    from its words (`governmnt` stems to itself, `government` to `govern`).
+
+    The lexicon is walked as a tree of prefixes: each row of the edit table is worked
+    out once for the prefix it belongs to, and a prefix that no word can come within
+    `edits` of is jumped past by bisection."""
+    found: list[tuple[int, int, str]] = []
+    rows = [list(range(len(word) + 1))]  # rows[k]: the table's row for held[:k]
+    held = ""
+    at = 0
+    while at < len(lexicon):
+        term = lexicon[at]
+        shared = len(os.path.commonprefix([held, term]))
+        del rows[shared + 1 :]
+        held = term[:shared]
+        dead = False
+        for position in range(shared, len(term)):
+            rows.append(next_row(word, term, position, rows))
+            held = term[: position + 1]
+            if min(rows[-1]) > edits:
+                dead = True
+                break
+        if dead:
+            at = bisect.bisect_left(lexicon, after_prefix(held), at + 1)
+            continue
+        if rows[-1][-1] <= edits:
+            found.append((rows[-1][-1], at, term))
+        at += 1
+    return [term for _, _, term in sorted(found)[:limit]]
+
+
+class Lexicon:
+    """An index's words as written (the did-you-mean field's), listed and sorted when a
+    fuzzy word first asks, and the words each fuzzy word stood for: pages of one query,
+    its facets and its thread views ask again and again. One lives as long as the
+    view of the index it lists."""
+
+    def __init__(self, listed: Callable[[], Iterable[str]]) -> None:
+        self._listed = listed
+        self._words: list[str] | None = None
+        self._within: dict[tuple[str, int], list[str]] = {}
+        self._lock = threading.Lock()
+
+    def within(self, word: str, edits: int) -> list[str]:
+        """`words_within` the index's words, the word taken in lower case."""
+        key = (word.lower(), edits)
+        with self._lock:  # held only to read and write what is kept: listing reads the index
+            found, words = self._within.get(key), self._words
+        if found is not None:
+            return found
+        if words is None:
+            words = sorted(set(self._listed()))
+        found = words_within(*key, words)
+        with self._lock:
+            self._words = words
+            if len(self._within) >= KEPT_FUZZY_WORDS:
+                self._within.clear()
+            self._within[key] = found
+        return found
+
+
+def next_row(word: str, term: str, position: int, rows: list[list[int]]) -> list[int]:
+    """The edit table's row for `term[: position + 1]` against `word`, from the rows
+    of the shorter prefixes (`edit_distance`'s table, one row at a time)."""
+    row, before = rows[-1], rows[-2] if len(rows) > 1 else None
+    char = term[position]
+    current = [position + 1] + [0] * len(word)
+    for j, other in enumerate(word, start=1):
+        current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (char != other))
+        if before is not None and j > 1 and char == word[j - 2] and term[position - 1] == other:
+            current[j] = min(current[j], before[j - 2] + 1)
+    return current
+
+
+def after_prefix(prefix: str) -> str:
+    """The first string past every string that starts with `prefix`."""
+    last = ord(prefix[-1])
+    return prefix[:-1] + chr(last + 1) if last < 0x10FFFF else prefix + chr(last)
 
 
 def nearest(word: str, candidates: Iterable[tuple[str, int]], edits: int) -> str | None:

@@ -43,6 +43,7 @@ from indexer.query import (
     TEXT_ALIASES,
     VALUE_FIELDS,
     Group,
+    Lexicon,
     Node,
     Not,
     Phrase,
@@ -240,10 +241,14 @@ class Compiler:
 
     With `expand`, a wildcard in a text field is the terms `expand(field, pattern)`
     gives, looked up without analysis; where it gives None, Solr's own wildcard, which
-    takes every term the pattern matches.
+    takes every term the pattern matches. A fuzzy word in a text field is the words
+    `lexicon` holds within its edits, each analysed as the field analyses a word.
     """
 
-    def __init__(self, expand: Callable[[str, str], list[str] | None] | None = None) -> None:
+    def __init__(
+        self, lexicon: Lexicon, expand: Callable[[str, str], list[str] | None] | None = None
+    ) -> None:
+        self.lexicon = lexicon
         self.expand = expand
 
     def compile(self, text: str) -> str:
@@ -306,6 +311,11 @@ class Compiler:
                 return f"_query_:{quoted(inner)}{boost}" if terms else f"({NOTHING})"
             pattern = "".join(c if c in "*?" else escaped(c) for c in value)
             return f"{target}:{pattern}{boost}"
+        if isinstance(node, Word) and node.edits and name in TEXT_FIELDS:
+            words = self.lexicon.within(value, node.edits)
+            if not words:
+                return f"({NOTHING})"
+            return f"{target}:({' OR '.join(quoted(word) for word in words)}){boost}"
         if isinstance(node, Word) and node.edits:
             return f"{target}:{escaped(value)}~{node.edits}{boost}"
         return f"{target}:{quoted(value)}{boost}"
@@ -517,12 +527,20 @@ class Listing:
 def listing_params(pattern: str) -> list[tuple[str, object]]:
     """What asks the terms component for a pattern's terms in every text field."""
     return [
-        ("terms", "true"),
-        *(("terms.fl", field) for field in SEARCH_FIELDS),
+        *terms_params(*SEARCH_FIELDS, limit=MAX_EXPANSIONS),
         ("terms.prefix", re.split(r"[*?]", pattern, maxsplit=1)[0]),
         ("terms.regex", pattern_regex(pattern)),
+    ]
+
+
+def terms_params(*fields: str, limit: int) -> list[tuple[str, object]]:
+    """What asks the terms component for the first `limit` terms of `fields` (-1: all),
+    in the index's order."""
+    return [
+        ("terms", "true"),
+        *(("terms.fl", field) for field in fields),
         ("terms.sort", "index"),
-        ("terms.limit", MAX_EXPANSIONS),
+        ("terms.limit", limit),
     ]
 
 
@@ -556,7 +574,19 @@ class SolrReader:
         self._made = self._labelled = time.monotonic()
         self._labels = new_labels()
         self._expansions: Expansions = {}
-        self._snapshot = SolrSnapshot(self._cluster, self._alias, self._labels, self._expansions)
+        self._lexicon = Lexicon(self._words)
+        self._snapshot = self._new_snapshot()
+
+    def _new_snapshot(self) -> SolrSnapshot:
+        return SolrSnapshot(
+            self._cluster, self._alias, self._labels, self._expansions, self._lexicon
+        )
+
+    def _words(self) -> list[str]:
+        """The words of the bodies as written (`words`), every one, in the index's order."""
+        asked = [("q", EVERYTHING), ("rows", 0), *terms_params("words", limit=-1)]
+        answer = self._cluster.request(f"/{self._alias}/select", asked)
+        return listing_of(answer).terms.get("words", [])
 
     def _check(self, pointer: SolrPointer) -> None:
         collection = self._cluster.aliases().get(pointer.alias)
@@ -578,11 +608,10 @@ class SolrReader:
             now = time.monotonic()
             if stamp != self._stamp or now - self._labelled > LABEL_SECONDS:
                 self._labels, self._expansions, self._labelled = new_labels(), {}, now
+                self._lexicon = Lexicon(self._words)
             if stamp != self._stamp or now - self._made > SNAPSHOT_SECONDS:
                 self._stamp, self._made = stamp, now
-                self._snapshot = SolrSnapshot(
-                    self._cluster, self._alias, self._labels, self._expansions
-                )
+                self._snapshot = self._new_snapshot()
             return self._snapshot
 
 
@@ -679,13 +708,19 @@ class SolrSnapshot:
     """The collection as its alias names it, asked anew on each request."""
 
     def __init__(
-        self, cluster: SolrCluster, alias: str, labels: Labels, expansions: Expansions
+        self,
+        cluster: SolrCluster,
+        alias: str,
+        labels: Labels,
+        expansions: Expansions,
+        lexicon: Lexicon,
     ) -> None:
         self.cluster = cluster
         self.path = f"/{alias}"
         self._lock = threading.Lock()
         self._labels = labels
         self._expansions = expansions
+        self._lexicon = lexicon
 
     def ask(self, params: Sequence[tuple[str, object]]) -> dict:
         return self.cluster.request(f"{self.path}/select", params)
@@ -782,13 +817,13 @@ class SolrSnapshot:
                 return None
             return listing.stands_for(field, pattern)
 
-        matched = Compiler(expand).compile(text)
+        matched = Compiler(self._lexicon, expand).compile(text)
         if len(unlisted) <= 1:
             return matched, next(iter(unlisted), None)
         for pattern in unlisted:
             asked = [("q", EVERYTHING), ("rows", 0), *listing_params(pattern)]
             self._remember(pattern, listing_of(self.ask(asked)))
-        return Compiler(expand).compile(text), None
+        return Compiler(self._lexicon, expand).compile(text), None
 
     def _remember(self, pattern: str, listing: Listing) -> Listing:
         with self._lock:

@@ -52,6 +52,7 @@ from indexer.query import (
     TEXT_ALIASES,
     VALUE_FIELDS,
     Group,
+    Lexicon,
     Node,
     Not,
     Phrase,
@@ -509,6 +510,10 @@ class TantivySnapshot:
         self.schema = ix.schema
         self._lock = threading.Lock()
         self._labels: dict[str, dict[str, str]] = {name: {} for name in LABEL_FIELDS}
+        self._lexicon = Lexicon(self._words)
+
+    def _words(self) -> Iterator[str]:
+        return (word for word, _ in self.searcher.terms_with_prefix("words", ""))
 
     def doc_count(self) -> int:
         return self.searcher.num_docs
@@ -581,8 +586,15 @@ class TantivySnapshot:
                 return self._pattern(field, node.text.lower())
             terms = STEMMED.analyze(node.text)
             if isinstance(node, Word) and node.edits:
-                word = terms[0] if len(terms) == 1 else node.text.lower()
-                query = Query.fuzzy_term_query(schema, field, word, distance=node.edits)
+                words = self._lexicon.within(node.text, node.edits)
+                stems = dict.fromkeys(stem for word in words for stem in STEMMED.analyze(word))
+                query = (
+                    Query.boolean_query(
+                        [(Occur.Should, Query.term_query(schema, field, stem)) for stem in stems]
+                    )
+                    if stems
+                    else Query.empty_query()
+                )
             elif not terms:
                 return None
             elif len(terms) == 1:

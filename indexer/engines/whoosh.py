@@ -48,6 +48,7 @@ from indexer.query import (
     SEARCH_FIELDS,
     TEXT_ALIASES,
     Group,
+    Lexicon,
     Node,
     Not,
     Phrase,
@@ -61,6 +62,7 @@ from indexer.query import (
 from indexer.snippets import SNIPPET_CHARS, Passage, joined
 
 SPELLING_FIELD = "spell_body"
+NO_WORDS = Lexicon(tuple)  # a query compiled with no index at hand: fuzzy words find nothing
 WRITE_LOCK_TIMEOUT = 5.0
 DEADLINE_CHECK_EVERY = 4096
 PARALLEL_BATCH = 5_000  # documents in one commit from which two processes write
@@ -499,39 +501,46 @@ class NumberWildcard(query.Wildcard):
         )
 
 
-def compile_query(schema: Schema, text: str) -> query.Query:
+def compile_query(schema: Schema, text: str, lexicon: Lexicon = NO_WORDS) -> query.Query:
     """The query string as a Whoosh query: the tree `indexer.query.parse` makes, read
-    as the tantivy engine reads it, every wildcard and fuzzy term bounded.
+    as the tantivy engine reads it, every wildcard and fuzzy term bounded; a fuzzy word
+    in text stands for the stems of the `lexicon`'s words within its edits.
 
     :raise QuerySyntaxError: when `indexer.query.syntax_problem` finds something wrong.
     """
     if not text.strip():
         return query.Every()
-    compiled = compile_node(schema, parse(text), None)
+    compiled = compile_node(schema, parse(text), None, lexicon)
     return query.NullQuery if compiled is None else bounded_expansions(compiled)
 
 
-def compile_node(schema: Schema, node: Node, field: str | None) -> query.Query | None:
+def compile_node(
+    schema: Schema, node: Node, field: str | None, lexicon: Lexicon
+) -> query.Query | None:
     """A query for one node of the tree; None for one that holds no searchable word (a
     stop word), which its group then leaves out. A group's exclusions are taken from
     its other items, or from every document when it has none."""
     if isinstance(node, Group):
         if node.op == "or":
-            return combined(query.Or, (compile_node(schema, item, field) for item in node.items))
+            items = (compile_node(schema, item, field, lexicon) for item in node.items)
+            return combined(query.Or, items)
         kept = [item for item in node.items if not isinstance(item, Not)]
         excluded = [item.node for item in node.items if isinstance(item, Not)]
-        wanted = combined(query.And, (compile_node(schema, item, field) for item in kept))
-        unwanted = combined(query.Or, (compile_node(schema, item, field) for item in excluded))
+        wanted = combined(query.And, (compile_node(schema, item, field, lexicon) for item in kept))
+        unwanted = combined(
+            query.Or, (compile_node(schema, item, field, lexicon) for item in excluded)
+        )
         if unwanted is None:
             return wanted
         return query.AndNot(query.Every() if wanted is None else wanted, unwanted)
     if isinstance(node, Not):
-        inner = compile_node(schema, node.node, field)
+        inner = compile_node(schema, node.node, field, lexicon)
         return None if inner is None else query.Not(inner)
     name = node.field or field
     if name is None:
-        return combined(query.Or, [compile_leaf(schema, node, target) for target in SEARCH_FIELDS])
-    return compile_leaf(schema, node, name)
+        leaves = [compile_leaf(schema, node, target, lexicon) for target in SEARCH_FIELDS]
+        return combined(query.Or, leaves)
+    return compile_leaf(schema, node, name, lexicon)
 
 
 def combined(
@@ -545,7 +554,9 @@ def combined(
     return present[0] if present else None
 
 
-def compile_leaf(schema: Schema, node: Word | Phrase, name: str) -> query.Query | None:
+def compile_leaf(
+    schema: Schema, node: Word | Phrase, name: str, lexicon: Lexicon
+) -> query.Query | None:
     """A word or phrase in one field, analysed as the field analyses what it indexes:
     stemmed for text, folded for authors, as written for the other values; several
     words of text make a phrase, a stop word nothing. A pattern in text is only
@@ -562,6 +573,11 @@ def compile_leaf(schema: Schema, node: Word | Phrase, name: str) -> query.Query 
         if prefix is None:
             return query.Wildcard(fieldname, text)
         return query.Prefix(fieldname, prefix)
+    if edits and fieldname in SEARCH_FIELDS:
+        stems = dict.fromkeys(filter(None, map(term, lexicon.within(node.text, edits))))
+        return (
+            combined(query.Or, (query.Term(fieldname, stem) for stem in stems)) or query.NullQuery
+        )
     if edits:
         value = whole(field, node.text)
         return query.FuzzyTerm(fieldname, value, maxdist=edits, prefixlength=0)
@@ -659,12 +675,17 @@ class WhooshSnapshot:
         self._columns: Columns | None = None
         self._matches: OrderedDict[str, np.ndarray] = OrderedDict()
         self._masks: OrderedDict[tuple[str, frozenset[str]], np.ndarray] = OrderedDict()
+        self._lexicon = Lexicon(self._words)
 
     def doc_count(self) -> int:
         return self.searcher.doc_count()
 
     def parse(self, text: str) -> query.Query:
-        return compile_query(self.searcher.schema, text)
+        return compile_query(self.searcher.schema, text, self._lexicon)
+
+    def _words(self) -> list[str]:
+        with self._lock:
+            return [raw.decode("utf-8") for raw in self.searcher.reader().lexicon(SPELLING_FIELD)]
 
     def suggest(self, text: str, deadline: float | None = None) -> str | None:
         """Did-you-mean from the unstemmed words of the bodies: of the words close

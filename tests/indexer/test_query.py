@@ -3,13 +3,17 @@
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.engines.base import QuerySyntaxError
 from indexer.query import (
+    FUZZY_WORDS,
     MAX_EDITS,
     MAX_SUGGESTED_WORDS,
     QUERY_FIELDS,
     Group,
+    Lexicon,
     Lifted,
     Not,
     Phrase,
@@ -21,6 +25,7 @@ from indexer.query import (
     pattern_prefix,
     pattern_regex,
     suggest,
+    words_within,
 )
 
 
@@ -177,3 +182,38 @@ def test_lift_terms_leaves_terms_that_do_not_narrow_every_hit(text):
 def test_lift_terms_leaves_values_it_is_told_not_to_accept():
     lifted = lift_terms("kind:article kind:letter", ("kind",), lambda f, v: v == "article")
     assert lifted == Lifted("kind:letter", {"kind": ("article",)})
+
+
+@given(
+    word=st.text("abcd", min_size=1, max_size=6),
+    words=st.lists(st.text("abcd", min_size=1, max_size=8), max_size=80),
+    edits=st.integers(1, MAX_EDITS),
+)
+def test_words_within_finds_every_word_within_the_edits_nearest_first(word, words, edits):
+    lexicon = sorted(set(words))
+    within = [(edit_distance(word, w, edits), w) for w in lexicon]
+    expected = [w for distance, w in sorted(within) if distance <= edits]
+    assert words_within(word, edits, lexicon, limit=len(lexicon)) == expected
+
+
+def test_words_within_compares_words_before_stemming_and_keeps_the_nearest():
+    lexicon = sorted(["govern", "government", "governments", "governor", "gov"])
+    assert words_within("governmnt", 1, lexicon) == ["government"]
+    assert words_within("governmnt", 2, lexicon) == ["government", "governments"]
+    many = sorted(f"ab{a}{b}" for a in "abcdefghij" for b in "abcdefghij")
+    found = words_within("abcd", 2, many)
+    assert len(found) == FUZZY_WORDS and found[0] == "abcd"
+
+
+def test_a_lexicon_lists_the_index_once_and_lower_cases_the_word():
+    listed = []
+
+    def words():
+        listed.append(1)
+        return ["putin", "putting", "put"]
+
+    lexicon = Lexicon(words)
+    assert lexicon.within("PUTN", 1) == ["put", "putin"]
+    assert lexicon.within("putn", 1) == ["put", "putin"]
+    assert lexicon.within("puttin", 1) == ["putin", "putting"]
+    assert listed == [1]

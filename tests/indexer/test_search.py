@@ -459,6 +459,20 @@ def test_search_fuzzy_and_wildcard_words_find_what_their_words_find(seed_archive
     assert ids("puti*") == ids("put?n") == ids("putin")
 
 
+def test_search_fuzzy_word_finds_what_the_words_within_its_edits_find(seed_archive):
+    """`governmnt` is one edit from `government`, but its stem is three from `govern`:
+    the word is compared as written, then what it stands for is searched stemmed."""
+    result = seed_archive.search(SearchRequest(q="governmnt~1", per_page=100))
+    found = {hit.document.id for hit in result.hits}
+    assert found and found == {
+        hit.document.id
+        for hit in seed_archive.search(SearchRequest(q="government", per_page=100)).hits
+    }
+    assert all("<mark>government</mark>" in hit.snippet.lower() for hit in result.hits)
+    assert seed_archive.search(SearchRequest(q="governmnt~1 -government")).total == 0
+    assert seed_archive.search(SearchRequest(q="qxzvwk~2")).total == 0
+
+
 
 def test_engines_keep_every_facet_a_document_has_a_key_in():
     from indexer.documents import thread_documents

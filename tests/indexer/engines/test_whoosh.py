@@ -16,7 +16,7 @@ from indexer.engines import whoosh as whoosh_engine
 from indexer.engines.base import Engine, Filters, QuerySyntaxError
 from indexer.engines.whoosh import FirstTerms, NumberWildcard, build_schema, compile_query
 from indexer.indexing import index_paths
-from indexer.query import SEARCH_FIELDS
+from indexer.query import SEARCH_FIELDS, Lexicon
 from indexer.search import SearchRequest, search
 
 SCHEMA = build_schema()
@@ -99,8 +99,6 @@ def test_a_group_leaves_its_stop_words_out() -> None:
 @pytest.mark.parametrize(
     ("text", "compiled"),
     [
-        ("text:Putn~", query.FuzzyTerm("body", "putn", maxdist=1, prefixlength=0)),
-        ("text:putn~2", query.FuzzyTerm("body", "putn", maxdist=2, prefixlength=0)),
         ("author:Umairp~", query.FuzzyTerm("author", "umairp", maxdist=1, prefixlength=0)),
         ("text:Gov*", query.Prefix("body", "gov")),
         ("text:Elections*", query.Prefix("body", "elections")),
@@ -112,6 +110,15 @@ def test_fuzzy_and_wildcard_words_stand_for_a_bounded_number_of_terms(
     text: str, compiled: query.Query
 ) -> None:
     assert compile_query(SCHEMA, text) == FirstTerms(compiled)
+
+
+def test_a_fuzzy_word_in_text_is_the_stems_of_the_words_within_its_edits() -> None:
+    lexicon = Lexicon(lambda: ["putin", "puts", "put", "government"])
+    assert compile_query(SCHEMA, "text:Putn~", lexicon) == query.Or(
+        [query.Term("body", "put"), query.Term("body", "putin")]
+    )
+    assert compile_query(SCHEMA, "text:governmnt~", lexicon) == query.Term("body", "govern")
+    assert compile_query(SCHEMA, "text:qxzv~2", lexicon) is query.NullQuery
 
 
 def test_exclusions_are_taken_from_the_rest_of_their_group() -> None:
