@@ -99,6 +99,15 @@ class Document:
 LEAST_VOTES = -(2**31)
 
 
+def written_text(doc: Document) -> str:
+    """The text whose words, as written, fuzzy words and did-you-mean look through: an
+    article's title, a caption and the body, the fields a word without a field searches."""
+    title = doc.article_title if doc.kind == ARTICLE else ""
+    if not title and not doc.caption:
+        return doc.body
+    return "\n".join(part for part in (title, doc.caption, doc.body) if part)
+
+
 def votes_rank(doc: Document) -> int:
     """What `sort=votes` orders by: the votes, and below every score a document without."""
     return LEAST_VOTES if doc.votes is None else doc.votes

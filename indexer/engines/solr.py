@@ -865,7 +865,7 @@ class SolrSnapshot:
 
     def suggest(self, text: str, deadline: float | None = None) -> str | None:
         """Did-you-mean from Solr's spellchecker, asked once for every word: it proposes
-        words only for those the body's unstemmed words lack."""
+        words only for those the unstemmed words (`written_text`) lack."""
         words = list(
             dict.fromkeys(w.lower() for w in SUGGESTABLE_WORD.findall(text) if w not in OPERATORS)
         )[:MAX_SUGGESTED_WORDS]

@@ -36,7 +36,14 @@ from pathlib import Path
 import tantivy
 from tantivy import Filter, Occur, Query, Tokenizer
 
-from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank
+from indexer.documents import (
+    ARTICLE,
+    COMMENT,
+    Document,
+    fold_author,
+    votes_rank,
+    written_text,
+)
 from indexer.engines.base import (
     Filters,
     IndexLocked,
@@ -173,7 +180,7 @@ def to_document(doc: Document) -> tantivy.Document:
         "doc": encode(doc),
         "caption": doc.caption,
         "body": doc.body,
-        "words": doc.body,
+        "words": written_text(doc),
         "author_name": doc.author,
         "signed_name": doc.signed[0] if doc.signed else "",
         "article_title": doc.article_title if doc.kind == ARTICLE else "",
@@ -771,7 +778,7 @@ class TantivySnapshot:
             return {key: known[key] for key in keys if known.get(key)}
 
     def suggest(self, text: str, deadline: float | None = None) -> str | None:
-        """Did-you-mean from the unstemmed words of the bodies; candidates share the
+        """Did-you-mean from the unstemmed words (`written_text`); candidates share the
         word's first or second letter as their first."""
         searcher = self.searcher
 

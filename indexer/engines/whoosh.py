@@ -31,7 +31,14 @@ from whoosh.highlight import ContextFragmenter
 from whoosh.index import LockError
 from whoosh.util.times import long_to_datetime
 
-from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank
+from indexer.documents import (
+    ARTICLE,
+    COMMENT,
+    Document,
+    fold_author,
+    votes_rank,
+    written_text,
+)
 from indexer.engines.base import (
     Filters,
     IndexLocked,
@@ -184,7 +191,7 @@ def build_schema() -> Schema:
         replies=NumberColumn(stored=True, sortable=True),
         parent_author=STORED(),
         vote_rank=NumberColumn(bits=64, sortable=True),
-        spell_body=ID(),  # SPELLING_FIELD: words of the bodies, given as lists by to_fields
+        spell_body=ID(),  # SPELLING_FIELD: words of written_text, given as lists by to_fields
     )
 
 
@@ -231,7 +238,8 @@ def snippet(hit) -> Passage | None:
 def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
     """The document as Whoosh fields.
 
-    Did-you-mean needs each word of the bodies in one live document, not in all:
+    Did-you-mean and fuzzy words need each word of the titles, captions and bodies
+    (`written_text`) in one live document, not in all:
     with `spelled`, the words already given to another document of the same source
     are left out (a source's documents are replaced and removed together) and the
     new ones added to it.
@@ -261,7 +269,7 @@ def to_fields(doc: Document, spelled: set[str] | None = None) -> dict:
         "site": doc.site,
         "vote_rank": votes_rank(doc),
         "parent_author": doc.parent_author,
-        SPELLING_FIELD: unseen_words(doc.body, set() if spelled is None else spelled),
+        SPELLING_FIELD: unseen_words(written_text(doc), set() if spelled is None else spelled),
     }
     if doc.kind == ARTICLE:
         fields["title"] = doc.article_title
@@ -688,7 +696,7 @@ class WhooshSnapshot:
             return [raw.decode("utf-8") for raw in self.searcher.reader().lexicon(SPELLING_FIELD)]
 
     def suggest(self, text: str, deadline: float | None = None) -> str | None:
-        """Did-you-mean from the unstemmed words of the bodies: of the words close
+        """Did-you-mean from the unstemmed words (`written_text`): of the words close
         enough, the one whose search finds the most bodies.
 
         A word counts while a live document holds it: the lexicon keeps the words of

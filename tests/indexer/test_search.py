@@ -473,6 +473,14 @@ def test_search_fuzzy_word_finds_what_the_words_within_its_edits_find(seed_archi
     assert seed_archive.search(SearchRequest(q="qxzvwk~2")).total == 0
 
 
+def test_search_fuzzy_word_finds_words_of_titles_too(seed_archive):
+    def ids(query: str) -> set[str]:
+        return {hit.document.id for hit in seed_archive.search(SearchRequest(q=query)).hits}
+
+    assert ids("body:radar") == set()
+    assert ids("radr~1") == ids("title:radar") != set()
+
+
 
 def test_engines_keep_every_facet_a_document_has_a_key_in():
     from indexer.documents import thread_documents
