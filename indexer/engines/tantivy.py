@@ -36,14 +36,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Filter, Occur, Query, Tokenizer
 
-from indexer.documents import (
-    ARTICLE,
-    COMMENT,
-    Document,
-    fold_author,
-    votes_rank,
-    written_text,
-)
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank, written_text
 from indexer.engines.base import (
     Filters,
     IndexLocked,

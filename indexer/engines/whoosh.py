@@ -31,14 +31,7 @@ from whoosh.highlight import ContextFragmenter
 from whoosh.index import LockError
 from whoosh.util.times import long_to_datetime
 
-from indexer.documents import (
-    ARTICLE,
-    COMMENT,
-    Document,
-    fold_author,
-    votes_rank,
-    written_text,
-)
+from indexer.documents import ARTICLE, COMMENT, Document, fold_author, votes_rank, written_text
 from indexer.engines.base import (
     Filters,
     IndexLocked,
