@@ -13,7 +13,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from indexer.engines.base import QuerySyntaxError
@@ -317,24 +317,60 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return row[-1]
 
 
-def words_within(
-    word: str, edits: int, lexicon: Sequence[str], limit: int = FUZZY_WORDS
-) -> list[str]:
-    """The words of `lexicon` (sorted, as written) within `edits` of `word`, the
-    nearest first, then in the lexicon's order, at most `limit`: what a fuzzy word
-    (`governmnt~1`) stands for. Words are compared as written, before stemming: the
-    stem of a misspelt word can lie further from the index's stems than the word
-    from its words (`governmnt` stems to itself, `government` to `govern`).
+@dataclass(frozen=True)
+class Words:
+    """An index's words as written, sorted (`ordered`), and sorted again by all but
+    their first letter (`tails`, each of the word `owners` holds at the same place)."""
 
-    The lexicon is walked as a tree of prefixes: each row of the edit table is worked
-    out once for the prefix it belongs to, and a prefix that no word can come within
-    `edits` of is jumped past by bisection."""
-    found: list[tuple[int, int, str]] = []
+    ordered: list[str]
+    tails: list[str]
+    owners: list[str]
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> Words:
+        ordered = sorted(set(words))
+        by_tail = sorted((word[1:], word) for word in ordered)
+        return cls(ordered, [tail for tail, _ in by_tail], [word for _, word in by_tail])
+
+
+def words_within(word: str, edits: int, words: Words, limit: int = FUZZY_WORDS) -> list[str]:
+    """The words within `edits` of `word`, the nearest first, then in alphabetical
+    order, at most `limit`: what a fuzzy word (`governmnt~1`) stands for. Words are
+    compared as written, before stemming: the stem of a misspelt word can lie further
+    from the index's stems than the word from its words (`governmnt` stems to itself,
+    `government` to `govern`).
+
+    A word within the edits either starts with one of the first `edits + 1` letters of
+    `word` (those before it dropped), or its first letter was put in or changed, and
+    the rest of it lies within one edit fewer of `word` or of all but its first letter.
+    So only the words of those first letters are walked with every edit allowed, and
+    the rest are found among the tails with one edit fewer (none, for one edit)."""
+    near: dict[str, int] = {}
+    for first in dict.fromkeys(word[: edits + 1]):
+        start = bisect.bisect_left(words.ordered, first)
+        end = bisect.bisect_left(words.ordered, after_prefix(first), start)
+        for distance, at in walked(word, edits, words.ordered, start, end):
+            near[words.ordered[at]] = distance
+    for rest in dict.fromkeys((word, word[1:])):
+        for _, at in walked(rest, edits - 1, words.tails, 0, len(words.tails)):
+            owner = words.owners[at]
+            if owner not in near and (distance := edit_distance(word, owner, edits)) <= edits:
+                near[owner] = distance
+    return [found for _, found in sorted((distance, w) for w, distance in near.items())[:limit]]
+
+
+def walked(
+    word: str, edits: int, terms: Sequence[str], start: int, end: int
+) -> Iterator[tuple[int, int]]:
+    """The places in `terms[start:end]` (sorted) of the terms within `edits` of
+    `word`, each with its distance. The terms are walked as a tree of prefixes: each
+    row of the edit table is worked out once for the prefix it belongs to, and a
+    prefix that no term can come within `edits` of is jumped past by bisection."""
     rows = [list(range(len(word) + 1))]  # rows[k]: the table's row for held[:k]
     held = ""
-    at = 0
-    while at < len(lexicon):
-        term = lexicon[at]
+    at = start
+    while at < end:
+        term = terms[at]
         shared = len(os.path.commonprefix([held, term]))
         del rows[shared + 1 :]
         held = term[:shared]
@@ -346,12 +382,11 @@ def words_within(
                 dead = True
                 break
         if dead:
-            at = bisect.bisect_left(lexicon, after_prefix(held), at + 1)
+            at = bisect.bisect_left(terms, after_prefix(held), at + 1, end)
             continue
         if rows[-1][-1] <= edits:
-            found.append((rows[-1][-1], at, term))
+            yield rows[-1][-1], at
         at += 1
-    return [term for _, _, term in sorted(found)[:limit]]
 
 
 class Lexicon:
@@ -362,7 +397,7 @@ class Lexicon:
 
     def __init__(self, listed: Callable[[], Iterable[str]]) -> None:
         self._listed = listed
-        self._words: list[str] | None = None
+        self._words: Words | None = None
         self._within: dict[tuple[str, int], list[str]] = {}
         self._lock = threading.Lock()
 
@@ -374,7 +409,7 @@ class Lexicon:
         if found is not None:
             return found
         if words is None:
-            words = sorted(set(self._listed()))
+            words = Words.of(self._listed())
         found = words_within(*key, words)
         with self._lock:
             self._words = words

@@ -18,6 +18,7 @@ from indexer.query import (
     Not,
     Phrase,
     Word,
+    Words,
     edit_distance,
     lift_terms,
     nearest,
@@ -193,14 +194,14 @@ def test_words_within_finds_every_word_within_the_edits_nearest_first(word, word
     lexicon = sorted(set(words))
     within = [(edit_distance(word, w, edits), w) for w in lexicon]
     expected = [w for distance, w in sorted(within) if distance <= edits]
-    assert words_within(word, edits, lexicon, limit=len(lexicon)) == expected
+    assert words_within(word, edits, Words.of(words), limit=len(lexicon)) == expected
 
 
 def test_words_within_compares_words_before_stemming_and_keeps_the_nearest():
-    lexicon = sorted(["govern", "government", "governments", "governor", "gov"])
+    lexicon = Words.of(["govern", "government", "governments", "governor", "gov"])
     assert words_within("governmnt", 1, lexicon) == ["government"]
     assert words_within("governmnt", 2, lexicon) == ["government", "governments"]
-    many = sorted(f"ab{a}{b}" for a in "abcdefghij" for b in "abcdefghij")
+    many = Words.of(f"ab{a}{b}" for a in "abcdefghij" for b in "abcdefghij")
     found = words_within("abcd", 2, many)
     assert len(found) == FUZZY_WORDS and found[0] == "abcd"
 
