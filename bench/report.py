@@ -71,7 +71,8 @@ NOTES = """\
   conjunction_by_default=True)`; facets by `searcher.aggregate` (terms aggregations on
   fast fields); snippets by `SnippetGenerator`; a prefix as `regex_query("gov.*")`
   since its query language has no single-term prefix, and a fuzzy word as
-  `fuzzy_term_query` on the word as typed (Hubbub stems it first, so finds more). Its
+  `fuzzy_term_query` on the word as typed in the body (Hubbub searches the stems of the
+  words within the edits, in three fields, so finds more). Its
   stemmer (Snowball) differs from Whoosh's and SQLite's (Porter), so prefixes match
   somewhat other terms.
 - **Profiles.** After a run, `python -m bench.profile --size 100000 --kind plain` (or
