@@ -13,6 +13,7 @@ import os
 import re
 import threading
 import time
+from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -317,20 +318,39 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return row[-1]
 
 
+class Tails(Sequence[str]):
+    """The words of `ordered` without their first letter, in the order of `places`."""
+
+    def __init__(self, ordered: list[str], places: array) -> None:
+        self._ordered = ordered
+        self._places = places
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __getitem__(self, at: int) -> str:  # type: ignore[override]  # one place, never a slice
+        return self._ordered[self._places[at]][1:]
+
+    def owner(self, at: int) -> str:
+        return self._ordered[self._places[at]]
+
+
 @dataclass(frozen=True)
 class Words:
-    """An index's words as written, sorted (`ordered`), and sorted again by all but
-    their first letter (`tails`, each of the word `owners` holds at the same place)."""
+    """An index's words as written, sorted (`ordered`), and by all but their first
+    letter (`tails`): a second order of places rather than a second list of words,
+    which would double the memory a large lexicon takes. No word is longer than
+    `longest` letters."""
 
     ordered: list[str]
-    tails: list[str]
-    owners: list[str]
+    tails: Tails
+    longest: int
 
     @classmethod
     def of(cls, words: Iterable[str]) -> Words:
         ordered = sorted(set(words))
-        by_tail = sorted((word[1:], word) for word in ordered)
-        return cls(ordered, [tail for tail, _ in by_tail], [word for _, word in by_tail])
+        places = array("L", sorted(range(len(ordered)), key=lambda at: ordered[at][1:]))
+        return cls(ordered, Tails(ordered, places), max(map(len, ordered), default=0))
 
 
 def words_within(word: str, edits: int, words: Words, limit: int = FUZZY_WORDS) -> list[str]:
@@ -346,6 +366,8 @@ def words_within(word: str, edits: int, words: Words, limit: int = FUZZY_WORDS) 
     So only the words of those first letters are walked with every edit allowed, and
     the rest are found among the tails with one edit fewer (none, for one edit)."""
     near: dict[str, int] = {}
+    if len(word) - edits > words.longest:  # each row of the table would cost its length
+        return []
     for first in dict.fromkeys(word[: edits + 1]):
         start = bisect.bisect_left(words.ordered, first)
         end = bisect.bisect_left(words.ordered, after_prefix(first), start)
@@ -353,7 +375,7 @@ def words_within(word: str, edits: int, words: Words, limit: int = FUZZY_WORDS) 
             near[words.ordered[at]] = distance
     for rest in dict.fromkeys((word, word[1:])):
         for _, at in walked(rest, edits - 1, words.tails, 0, len(words.tails)):
-            owner = words.owners[at]
+            owner = words.tails.owner(at)
             if owner not in near and (distance := edit_distance(word, owner, edits)) <= edits:
                 near[owner] = distance
     return [found for _, found in sorted((distance, w) for w, distance in near.items())[:limit]]
