@@ -33,7 +33,7 @@ WILDCARD_PREFIX = 3  # letters before a * or ?: shorter prefixes expand to too m
 FUZZY_DISTANCE = re.compile(r"~(\d+)")
 MAX_EDITS = 2
 MAX_EXPANSIONS = 1024  # index terms one wildcard term stands for, at most
-FUZZY_WORDS = 64  # words one fuzzy word stands for, at most, the nearest first
+FUZZY_WORDS = 64  # words a query's fuzzy words stand for in all, at most, the nearest first
 KEPT_FUZZY_WORDS = 256  # fuzzy words whose words a lexicon remembers
 MAX_SUGGESTED_WORDS = 8  # distinct words a did-you-mean looks up
 MAX_DEPTH = 32  # brackets within brackets; deeper is refused, not recursed into
@@ -92,6 +92,7 @@ class Word:
     text: str
     edits: int = 0  # fuzzy: edits allowed (word~ is one edit)
     pattern: bool = False  # holds * or ?
+    nearest: int = 0  # fuzzy: the index's words it stands for, at most (`fuzzy_share`)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class Parser:
     def __init__(self, text: str) -> None:
         self.tokens = tokens(text)
         self.at = 0
+        self.nearest = fuzzy_share(text for kind, text in self.tokens if kind == "word")
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -189,10 +191,10 @@ class Parser:
             return Phrase(field, text[1 : text.rindex('"')])
         if kind == "quoted":
             return Phrase(field, text[1:-1], exact=True)
-        return word(field, text)
+        return word(field, text, self.nearest)
 
 
-def word(field: str | None, text: str) -> Word | None:
+def word(field: str | None, text: str, nearest: int = FUZZY_WORDS) -> Word | None:
     text = BOOST.sub("", text)
     edits = 0
     fuzzy = FUZZY.match(text)
@@ -200,7 +202,16 @@ def word(field: str | None, text: str) -> Word | None:
         text, edits = fuzzy.group("text"), int(fuzzy.group("edits") or 1)
     if not text:
         return None
-    return Word(field, text, edits, pattern="*" in text or "?" in text)
+    return Word(field, text, edits, "*" in text or "?" in text, nearest if edits else 0)
+
+
+def fuzzy_share(words: Iterable[str]) -> int:
+    """The index's words each fuzzy word of a query stands for, at most: the query's
+    fuzzy words share `FUZZY_WORDS`, so that however many it holds, what they stand
+    for stays within what an engine searches at once (Solr refuses a query of more
+    than 1,024 clauses)."""
+    fuzzy = sum(1 for text in words if (found := FUZZY.match(BOOST.sub("", text))) and found[1])
+    return max(FUZZY_WORDS // max(fuzzy, 1), 1)
 
 
 def parse(text: str) -> Node:
@@ -420,19 +431,19 @@ class Lexicon:
     def __init__(self, listed: Callable[[], Iterable[str]]) -> None:
         self._listed = listed
         self._words: Words | None = None
-        self._within: dict[tuple[str, int], list[str]] = {}
+        self._within: dict[tuple[str, int, int], list[str]] = {}
         self._lock = threading.Lock()
 
-    def within(self, word: str, edits: int) -> list[str]:
+    def within(self, word: str, edits: int, limit: int = FUZZY_WORDS) -> list[str]:
         """`words_within` the index's words, the word taken in lower case."""
-        key = (word.lower(), edits)
+        key = (word.lower(), edits, limit)
         with self._lock:  # held only to read and write what is kept: listing reads the index
             found, words = self._within.get(key), self._words
         if found is not None:
             return found
         if words is None:
             words = Words.of(self._listed())
-        found = words_within(*key, words)
+        found = words_within(key[0], edits, words, limit)
         with self._lock:
             self._words = words
             if len(self._within) >= KEPT_FUZZY_WORDS:

@@ -312,7 +312,7 @@ class Compiler:
             pattern = "".join(c if c in "*?" else escaped(c) for c in value)
             return f"{target}:{pattern}{boost}"
         if isinstance(node, Word) and node.edits and name in TEXT_FIELDS:
-            words = self.lexicon.within(value, node.edits)
+            words = self.lexicon.within(value, node.edits, node.nearest)
             if not words:
                 return f"({NOTHING})"
             return f"{target}:({' OR '.join(quoted(word) for word in words)}){boost}"

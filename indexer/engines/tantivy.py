@@ -586,7 +586,7 @@ class TantivySnapshot:
                 return self._pattern(field, node.text.lower())
             terms = STEMMED.analyze(node.text)
             if isinstance(node, Word) and node.edits:
-                words = self._lexicon.within(node.text, node.edits)
+                words = self._lexicon.within(node.text, node.edits, node.nearest)
                 stems = dict.fromkeys(stem for word in words for stem in STEMMED.analyze(word))
                 query = (
                     Query.boolean_query(

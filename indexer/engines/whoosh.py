@@ -575,7 +575,9 @@ def compile_leaf(
             return query.Wildcard(fieldname, text)
         return query.Prefix(fieldname, prefix)
     if edits and fieldname in SEARCH_FIELDS:
-        stems = dict.fromkeys(filter(None, map(term, lexicon.within(node.text, edits))))
+        stems = dict.fromkeys(
+            filter(None, map(term, lexicon.within(node.text, edits, node.nearest)))
+        )
         return (
             combined(query.Or, (query.Term(fieldname, stem) for stem in stems)) or query.NullQuery
         )

@@ -56,9 +56,15 @@ def test_parse_applies_a_field_to_a_bracket():
 def test_parse_reads_wildcards_and_fuzzy_words():
     assert parse("russ* putn~ putn~2").items == (
         Word(None, "russ*", pattern=True),
-        Word(None, "putn", edits=1),
-        Word(None, "putn", edits=2),
+        Word(None, "putn", edits=1, nearest=FUZZY_WORDS // 2),
+        Word(None, "putn", edits=2, nearest=FUZZY_WORDS // 2),
     )
+
+
+def test_a_querys_fuzzy_words_share_the_words_they_stand_for():
+    assert parse("putn~ russia").items[0] == Word(None, "putn", edits=1, nearest=FUZZY_WORDS)
+    many = parse(" ".join(f"w{number}~" for number in range(FUZZY_WORDS * 2)))
+    assert {item.nearest for item in many.items} == {1}
 
 
 def test_parse_keeps_hyphens_and_apostrophes_inside_words():
