@@ -34,6 +34,7 @@ FUZZY_DISTANCE = re.compile(r"~(\d+)")
 MAX_EDITS = 2
 MAX_EXPANSIONS = 1024  # index terms one wildcard term stands for, at most
 FUZZY_WORDS = 64  # words a query's fuzzy words stand for in all, at most, the nearest first
+MAX_FUZZY_WORDS = 8  # fuzzy words in one query: each is looked up in the index's words
 KEPT_FUZZY_WORDS = 256  # fuzzy words whose words a lexicon remembers
 MAX_SUGGESTED_WORDS = 8  # distinct words a did-you-mean looks up
 MAX_DEPTH = 32  # brackets within brackets; deeper is refused, not recursed into
@@ -75,6 +76,8 @@ def syntax_problem(text: str) -> str | None:
             return f"a wildcard needs at least {WILDCARD_PREFIX} letters before * or ? ({term!r})"
     if any(int(distance) > MAX_EDITS for distance in FUZZY_DISTANCE.findall(text)):
         return f"a fuzzy match (~) allows at most {MAX_EDITS} edits"
+    if fuzzy_count(text for kind, text in tokens(text) if kind == "word") > MAX_FUZZY_WORDS:
+        return f"a query may hold at most {MAX_FUZZY_WORDS} fuzzy words (~)"
     for match in FIELD_PREFIX.finditer(text):
         name = match.group(1)
         if name not in QUERY_FIELDS:
@@ -207,11 +210,14 @@ def word(field: str | None, text: str, nearest: int = FUZZY_WORDS) -> Word | Non
 
 def fuzzy_share(words: Iterable[str]) -> int:
     """The index's words each fuzzy word of a query stands for, at most: the query's
-    fuzzy words share `FUZZY_WORDS`, so that however many it holds, what they stand
-    for stays within what an engine searches at once (Solr refuses a query of more
-    than 1,024 clauses)."""
-    fuzzy = sum(1 for text in words if (found := FUZZY.match(BOOST.sub("", text))) and found[1])
-    return max(FUZZY_WORDS // max(fuzzy, 1), 1)
+    fuzzy words share `FUZZY_WORDS`, so that what they stand for stays within what an
+    engine searches at once (Solr refuses a query of more than 1,024 clauses)."""
+    return FUZZY_WORDS // max(fuzzy_count(words), 1)
+
+
+def fuzzy_count(words: Iterable[str]) -> int:
+    """How many of a query's word tokens are fuzzy words (`putn~`, `putn~2^3`)."""
+    return sum(1 for text in words if (found := FUZZY.match(BOOST.sub("", text))) and found[1])
 
 
 def parse(text: str) -> Node:

@@ -10,6 +10,7 @@ from indexer.engines.base import QuerySyntaxError
 from indexer.query import (
     FUZZY_WORDS,
     MAX_EDITS,
+    MAX_FUZZY_WORDS,
     MAX_SUGGESTED_WORDS,
     QUERY_FIELDS,
     Group,
@@ -63,8 +64,10 @@ def test_parse_reads_wildcards_and_fuzzy_words():
 
 def test_a_querys_fuzzy_words_share_the_words_they_stand_for():
     assert parse("putn~ russia").items[0] == Word(None, "putn", edits=1, nearest=FUZZY_WORDS)
-    many = parse(" ".join(f"w{number}~" for number in range(FUZZY_WORDS * 2)))
-    assert {item.nearest for item in many.items} == {1}
+    most = parse(" ".join(f"w{number}~" for number in range(MAX_FUZZY_WORDS)))
+    assert {item.nearest for item in most.items} == {FUZZY_WORDS // MAX_FUZZY_WORDS}
+    with pytest.raises(QuerySyntaxError, match=f"at most {MAX_FUZZY_WORDS} fuzzy words"):
+        parse(" ".join(f"w{number}~" for number in range(MAX_FUZZY_WORDS + 1)))
 
 
 def test_parse_keeps_hyphens_and_apostrophes_inside_words():
