@@ -322,17 +322,12 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     as soon as it is certain to exceed `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    before, row = None, list(range(len(b) + 1))
-    for i, char in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, other in enumerate(b, start=1):
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (char != other))
-            if before is not None and i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
+    rows = [list(range(len(b) + 1))]
+    for position in range(len(a)):
+        rows = [rows[-1], next_row(b, a, position, rows)]
+        if min(rows[-1]) > limit:
             return limit + 1
-        before, row = row, current
-    return row[-1]
+    return rows[-1][-1]
 
 
 class Tails(Sequence[str]):
@@ -460,7 +455,8 @@ class Lexicon:
 
 def next_row(word: str, term: str, position: int, rows: list[list[int]]) -> list[int]:
     """The edit table's row for `term[: position + 1]` against `word`, from the rows
-    of the shorter prefixes (`edit_distance`'s table, one row at a time)."""
+    of the shorter prefixes: the last two are read (a swap of neighbours reaches back
+    two rows)."""
     row, before = rows[-1], rows[-2] if len(rows) > 1 else None
     char = term[position]
     current = [position + 1] + [0] * len(word)

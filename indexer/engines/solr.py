@@ -583,7 +583,7 @@ class SolrReader:
         )
 
     def _words(self) -> list[str]:
-        """The words of the bodies as written (`words`), every one, in the index's order."""
+        """The words of `written_text` (`words`), every one, in the index's order."""
         asked = [("q", EVERYTHING), ("rows", 0), *terms_params("words", limit=-1)]
         answer = self._cluster.request(f"/{self._alias}/select", asked)
         return listing_of(answer).terms.get("words", [])

@@ -584,18 +584,9 @@ class TantivySnapshot:
             field = TEXT_FIELDS[name]
             if isinstance(node, Word) and node.pattern:
                 return self._pattern(field, node.text.lower())
-            terms = STEMMED.analyze(node.text)
             if isinstance(node, Word) and node.edits:
-                words = self._lexicon.within(node.text, node.edits, node.nearest)
-                stems = dict.fromkeys(stem for word in words for stem in STEMMED.analyze(word))
-                query = (
-                    Query.boolean_query(
-                        [(Occur.Should, Query.term_query(schema, field, stem)) for stem in stems]
-                    )
-                    if stems
-                    else Query.empty_query()
-                )
-            elif not terms:
+                query = self._fuzzy(field, node)
+            elif not (terms := STEMMED.analyze(node.text)):
                 return None
             elif len(terms) == 1:
                 query = Query.term_query(schema, field, terms[0])
@@ -609,6 +600,17 @@ class TantivySnapshot:
         if isinstance(node, Word) and node.edits:
             return Query.fuzzy_term_query(schema, field, value, distance=node.edits)
         return Query.term_query(schema, field, value)
+
+    def _fuzzy(self, field: str, node: Word) -> Query:
+        """A fuzzy word as the stems of the index's words within its edits, scored as
+        the words a reader typed would be."""
+        words = self._lexicon.within(node.text, node.edits, node.nearest)
+        stems = dict.fromkeys(stem for word in words for stem in STEMMED.analyze(word))
+        if not stems:
+            return Query.empty_query()
+        return Query.boolean_query(
+            [(Occur.Should, Query.term_query(self.schema, field, stem)) for stem in stems]
+        )
 
     def _pattern(self, field: str, pattern: str) -> Query:
         """A wildcard pattern as the first `MAX_EXPANSIONS` terms of `field` it matches in
